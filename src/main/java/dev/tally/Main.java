@@ -1,0 +1,103 @@
+package dev.tally;
+
+import dev.tally.api.HttpApiVerticle;
+import dev.tally.bus.Addresses;
+import dev.tally.bus.RecordCodec;
+import dev.tally.compare.CompareVerticle;
+import dev.tally.config.ConfigException;
+import dev.tally.config.ConfigKey;
+import dev.tally.config.ConfigLoader;
+import dev.tally.config.ConfigSpec;
+import dev.tally.config.TallyConfig;
+import dev.tally.dispatch.DispatcherVerticle;
+import dev.tally.queue.LocalJobQueue;
+import dev.tally.queue.SchedulerVerticle;
+import dev.tally.queue.WaitingJobs;
+import dev.tally.source.SideReaders;
+import dev.tally.store.ConfigCache;
+import dev.tally.store.ConfigRepository;
+import dev.tally.store.Db;
+import dev.tally.store.JobRepository;
+import dev.tally.store.Migrations;
+import dev.tally.store.ResultRepository;
+import dev.tally.strategy.StrategyChain;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts one Tally node: store, caches, then the verticles in dependency order. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    long started = System.currentTimeMillis();
+    TallyConfig config;
+    try {
+      ConfigLoader.CommandLine cli = ConfigLoader.CommandLine.parse(args);
+      if (cli.switches().contains("help")) {
+        usage();
+        return;
+      }
+      if (cli.switches().contains("cluster")) {
+        throw new ConfigException("--cluster is not available in this version: run one node with embedded defaults");
+      }
+      if (!cli.switches().isEmpty()) throw new ConfigException("unknown switch --" + cli.switches().get(0));
+      config = ConfigLoader.load(cli, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("tally: " + e.getMessage() + " (see --help)");
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    start(vertx, config)
+        .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {})",
+            System.currentTimeMillis() - started, config.http().host(), port, config.store().kind(), config.queue().kind()))
+        .onFailure(err -> {
+          LOG.error("Tally failed to start: {}", err.getMessage(), err);
+          vertx.close().onComplete(v -> System.exit(1));
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "tally-shutdown"));
+  }
+
+  /** Starts every part of a node on {@code vertx}; succeeds with the HTTP port. */
+  public static Future<Integer> start(Vertx vertx, TallyConfig config) {
+    RecordCodec.registerAll(vertx);
+    LOG.info("store: {}", config.store());
+    return Db.open(vertx, config.store())
+        .compose(pool -> Migrations.apply(pool).map(pool))
+        .compose(pool -> deploy(vertx, config, pool));
+  }
+
+  private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool) {
+    ConfigCache cache = new ConfigCache(new ConfigRepository(pool));
+    SideReaders readers = new SideReaders(vertx);
+    JobRepository jobs = new JobRepository(pool);
+    WaitingJobs waiting = new WaitingJobs();
+    LocalJobQueue queue = new LocalJobQueue(vertx.eventBus(), jobs, new ResultRepository(pool), waiting);
+    StrategyChain chain = StrategyChain.standard();
+    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain);
+    vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
+        .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
+    return cache.reload()
+        .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
+            new DeploymentOptions().setInstances(config.compareInstances())))
+        .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
+        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight())))
+        .compose(v -> vertx.deployVerticle(api))
+        .map(v -> api.actualPort());
+  }
+
+  private static void usage() {
+    StringBuilder sb = new StringBuilder("usage: java -jar tally.jar [--config=conf/tally.yaml] [--name=value ...]\n\nsettings:\n");
+    for (ConfigKey k : ConfigSpec.KEYS) {
+      sb.append(String.format("  --%-24s %-32s default %-10s %s%n", k.name(), k.envName(), k.defaultValue().isEmpty() ? "\"\"" : k.defaultValue(), k.doc()));
+    }
+    System.out.print(sb);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.tally.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.model.DataSource;
+import dev.tally.model.DataSourceKind;
+import dev.tally.model.Json;
+import dev.tally.model.Task;
+import dev.tally.model.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** /api/v1/data-sources: CRUD and the connection test. Passwords go in, never out. */
+final class DataSourceRoutes {
+  private static final String PATH = "/api/v1/data-sources";
+  private final ApiContext api;
+
+  DataSourceRoutes(ApiContext api) {
+    this.api = api;
+  }
+
+  void mount(Router router) {
+    router.post(PATH).handler(this::create);
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().dataSources().map(l -> Map.of("items", l.stream().map(DataSourceRoutes::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(DataSourceRoutes::view)));
+    router.put(PATH + "/:id").handler(this::update);
+    router.delete(PATH + "/:id").handler(this::delete);
+    router.post(PATH + "/:id/test").handler(this::test);
+  }
+
+  /** The API's view of a data source: everything but the password, plus whether one is set. */
+  static ObjectNode view(DataSource ds) {
+    ObjectNode node = Json.MAPPER.valueToTree(ds);
+    node.remove("password");
+    node.put("passwordSet", ds.password() != null && !ds.password().isEmpty());
+    return node;
+  }
+
+  private Future<DataSource> existing(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return Http.found(api.config().dataSource(id), "data source", id);
+  }
+
+  private void create(RoutingContext ctx) {
+    DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
+    long now = System.currentTimeMillis();
+    DataSource ds = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), in.password(), now, now));
+    Http.respond(ctx, 201, api.config().dataSource(ds.id())
+        .compose(clash -> clash != null
+            ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
+            : api.config().insert(ds))
+        .compose(v -> api.configChanged("data-source", ds.id()))
+        .map(v -> view(ds)));
+  }
+
+  private void update(RoutingContext ctx) {
+    DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
+    Http.respond(ctx, 200, existing(ctx).compose(old -> {
+      // an absent password keeps the stored one: clients never get it back to resend it
+      String password = in.password() != null ? in.password() : old.password();
+      DataSource ds = validate(withIdentity(in, old.id(), password, old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
+    }));
+  }
+
+  private void delete(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Http.respond(ctx, 204, existing(ctx).compose(ds -> api.config().tasks()).compose(tasks -> {
+      List<String> users = tasks.stream().filter(t -> uses(t, id)).map(Task::id).toList();
+      if (!users.isEmpty()) return Future.failedFuture(new ApiErrors.Conflict("data source " + id + " is used by tasks " + users));
+      return api.config().deleteDataSource(id).compose(v -> api.readers().invalidate(id))
+          .compose(v -> api.configChanged("data-source", id));
+    }));
+  }
+
+  private void test(RoutingContext ctx) {
+    Http.respond(ctx, 200, existing(ctx).compose(ds -> {
+      long started = System.nanoTime();
+      return api.readers().reader(ds).test()
+          .map(v -> (Object) Map.of("ok", true, "tookMs", (System.nanoTime() - started) / 1_000_000))
+          .recover(err -> Future.succeededFuture(Map.of("ok", false, "error", String.valueOf(err.getMessage()),
+              "tookMs", (System.nanoTime() - started) / 1_000_000)));
+    }));
+  }
+
+  private static boolean uses(Task t, String dataSourceId) {
+    return (t.left() != null && dataSourceId.equals(t.left().dataSourceId()))
+        || (t.right() != null && dataSourceId.equals(t.right().dataSourceId()));
+  }
+
+  private static DataSource withIdentity(DataSource in, String id, String password, long createdAt, long updatedAt) {
+    return new DataSource(id, in.name(), in.kind(), in.host(), in.port(), in.database(), in.user(), password,
+        in.redisDb(), in.baseUrl(), in.headers(), in.timeoutMs(), in.poolSize(), createdAt, updatedAt);
+  }
+
+  static DataSource validate(DataSource ds) {
+    Http.requireText(ds.name(), "name");
+    if (ds.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(DataSourceKind.values()));
+    switch (ds.kind()) {
+      case MYSQL -> {
+        Http.requireText(ds.host(), "host");
+        Http.requireText(ds.database(), "database");
+        Http.requireText(ds.user(), "user");
+      }
+      case REDIS -> {
+        Http.requireText(ds.host(), "host");
+        if (ds.redisDb() != null && (ds.redisDb() < 0 || ds.redisDb() > 15)) throw new ValidationException("redisDb", "out of range", "0 to 15");
+      }
+      case HTTP -> {
+        Http.requireText(ds.baseUrl(), "baseUrl");
+        try {
+          URI uri = URI.create(ds.baseUrl());
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+        } catch (IllegalArgumentException e) {
+          throw new ValidationException("baseUrl", "not an http(s) URL", ds.baseUrl());
+        }
+      }
+    }
+    if (ds.port() != null && (ds.port() < 1 || ds.port() > 65535)) throw new ValidationException("port", "out of range", "1 to 65535");
+    if (ds.timeoutMs() != null && ds.timeoutMs() <= 0) throw new ValidationException("timeoutMs", "must be positive");
+    if (ds.poolSize() != null && (ds.poolSize() < 1 || ds.poolSize() > 100)) throw new ValidationException("poolSize", "out of range", "1 to 100");
+    return ds;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tally.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.model.Event;
+import dev.tally.model.Json;
+import dev.tally.model.ValidationException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Tally's native event JSON: {@code {"id"?, "op", "data": {...}, "before"?: {...}, "occurredAt"?}}, one or an
+ * array. {@code occurredAt} is epoch millis or ISO-8601; {@code id} defaults to a new UUID.
+ */
+final class EventInput {
+  private static final Set<String> FIELDS = Set.of("id", "op", "data", "before", "occurredAt");
+
+  private EventInput() {
+  }
+
+  static List<Event> parseBatch(byte[] body, String sourceId, int maxEvents) {
+    JsonNode root = tree(body);
+    if (root.isArray()) {
+      if (root.isEmpty()) throw new ValidationException("events", "empty array", "send at least one event");
+      if (root.size() > maxEvents) throw new ValidationException("events", "too many events", "at most " + maxEvents + " per request, got " + root.size());
+      List<Event> events = new ArrayList<>(root.size());
+      for (int i = 0; i < root.size(); i++) events.add(parse(root.get(i), sourceId, "events[" + i + "]."));
+      return events;
+    }
+    return List.of(parse(root, sourceId, ""));
+  }
+
+  static Event parseOne(JsonNode node, String sourceId, String prefix) {
+    return parse(node, sourceId, prefix);
+  }
+
+  static JsonNode tree(byte[] body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new ValidationException(null, "malformed JSON", e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static Event parse(JsonNode node, String sourceId, String prefix) {
+    if (node == null || !node.isObject()) throw new ValidationException(prefix.isEmpty() ? null : strip(prefix), "an event must be a JSON object");
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) throw new ValidationException(prefix + name, "unknown field", "event fields: " + FIELDS);
+    }
+    JsonNode op = node.get("op");
+    if (op == null || !op.isTextual() || op.asText().isBlank()) throw new ValidationException(prefix + "op", "required", "a string such as INSERT, UPDATE, DELETE");
+    JsonNode data = node.get("data");
+    if (data == null || !data.isObject()) throw new ValidationException(prefix + "data", "required", "a JSON object with the row's fields");
+    JsonNode before = node.get("before");
+    if (before != null && !before.isNull() && !before.isObject()) throw new ValidationException(prefix + "before", "must be a JSON object");
+    long now = System.currentTimeMillis();
+    return new Event(id(node.get("id"), prefix), sourceId, op.asText(), map(data),
+        before == null || before.isNull() ? null : map(before), occurredAt(node.get("occurredAt"), prefix, now), now);
+  }
+
+  private static String id(JsonNode id, String prefix) {
+    if (id == null || id.isNull()) return UUID.randomUUID().toString();
+    if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank() || id.asText().length() > 128) {
+      throw new ValidationException(prefix + "id", "invalid event id", "a string or integer of at most 128 characters");
+    }
+    return id.asText();
+  }
+
+  private static long occurredAt(JsonNode v, String prefix, long now) {
+    if (v == null || v.isNull()) return now;
+    if (v.isIntegralNumber()) return v.asLong();
+    if (v.isTextual()) {
+      try {
+        return Instant.parse(v.asText()).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        // fall through to the error below
+      }
+    }
+    throw new ValidationException(prefix + "occurredAt", "not a time", "epoch milliseconds or ISO-8601 like 2026-01-02T03:04:05Z");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(JsonNode node) {
+    return Json.MAPPER.convertValue(node, Map.class);
+  }
+
+  private static String strip(String prefix) {
+    return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+  }
+}

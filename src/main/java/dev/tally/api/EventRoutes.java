@@ -1,0 +1,35 @@
+package dev.tally.api;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Messages.IngestReply;
+import dev.tally.bus.Messages.IngestRequest;
+import dev.tally.model.Event;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/** POST /api/v1/events/{eventSourceId}: answered 202 only once every job made from the events is persisted. */
+final class EventRoutes {
+  private final ApiContext api;
+
+  EventRoutes(ApiContext api) {
+    this.api = api;
+  }
+
+  void mount(Router router) {
+    router.post("/api/v1/events/:eventSourceId").handler(this::ingest);
+  }
+
+  private void ingest(RoutingContext ctx) {
+    String sourceId = ctx.pathParam("eventSourceId");
+    if (api.cache().eventSource(sourceId) == null) throw new ApiErrors.NotFound("event source", sourceId);
+    List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
+    Future<IngestReply> reply = api.vertx().eventBus()
+        .<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, events))
+        .map(Message::body);
+    Http.respond(ctx, 202, reply.map(r -> Map.of("eventIds", r.eventIds(), "jobs", r.jobs())));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.tally.api;
+
+import dev.tally.model.EventSource;
+import dev.tally.model.EventSourceKind;
+import dev.tally.model.Json;
+import dev.tally.model.Task;
+import dev.tally.model.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/** /api/v1/event-sources: CRUD. */
+final class EventSourceRoutes {
+  private static final String PATH = "/api/v1/event-sources";
+  private final ApiContext api;
+
+  EventSourceRoutes(ApiContext api) {
+    this.api = api;
+  }
+
+  void mount(Router router) {
+    router.post(PATH).handler(this::create);
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().eventSources().map(l -> Map.of("items", l))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.put(PATH + "/:id").handler(this::update);
+    router.delete(PATH + "/:id").handler(this::delete);
+  }
+
+  private Future<EventSource> existing(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return Http.found(api.config().eventSource(id), "event source", id);
+  }
+
+  private void create(RoutingContext ctx) {
+    EventSource in = Json.readInput(Http.body(ctx), EventSource.class);
+    long now = System.currentTimeMillis();
+    EventSource es = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), now, now));
+    Http.respond(ctx, 201, api.config().eventSource(es.id())
+        .compose(clash -> clash != null
+            ? Future.failedFuture(new ApiErrors.Conflict("event source " + es.id() + " already exists"))
+            : api.config().insert(es))
+        .compose(v -> api.configChanged("event-source", es.id()))
+        .map(es));
+  }
+
+  private void update(RoutingContext ctx) {
+    EventSource in = Json.readInput(Http.body(ctx), EventSource.class);
+    Http.respond(ctx, 200, existing(ctx).compose(old -> {
+      EventSource es = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(es).compose(v -> api.configChanged("event-source", es.id())).map(es);
+    }));
+  }
+
+  private void delete(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Http.respond(ctx, 204, existing(ctx).compose(es -> api.config().tasksOf(id)).compose(tasks -> {
+      if (!tasks.isEmpty()) {
+        return Future.failedFuture(new ApiErrors.Conflict("event source " + id + " has tasks " + tasks.stream().map(Task::id).toList()));
+      }
+      return api.config().deleteEventSource(id).compose(v -> api.configChanged("event-source", id));
+    }));
+  }
+
+  private static EventSource withIdentity(EventSource in, String id, long createdAt, long updatedAt) {
+    return new EventSource(id, in.name(), in.kind(), in.database(), in.table(), in.topic(), in.format(), in.connector(),
+        createdAt, updatedAt);
+  }
+
+  private static EventSource validate(EventSource es) {
+    Http.requireText(es.name(), "name");
+    if (es.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(EventSourceKind.values()));
+    if (es.kind() == EventSourceKind.BINLOG) {
+      Http.requireText(es.database(), "database");
+      Http.requireText(es.table(), "table");
+    }
+    return es;
+  }
+}

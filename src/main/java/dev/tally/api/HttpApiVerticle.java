@@ -1,0 +1,64 @@
+package dev.tally.api;
+
+import dev.tally.config.TallyConfig;
+import dev.tally.source.SideReaders;
+import dev.tally.store.ConfigCache;
+import dev.tally.store.ConfigRepository;
+import dev.tally.store.ResultRepository;
+import dev.tally.strategy.StrategyChain;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+
+/** The REST API v1, health endpoints and the admin SPA. */
+public final class HttpApiVerticle extends VerticleBase {
+  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  private final TallyConfig config;
+  private final Pool pool;
+  private final ConfigCache cache;
+  private final SideReaders readers;
+  private final StrategyChain chain;
+  private HttpServer server;
+
+  public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain) {
+    this.config = config;
+    this.pool = pool;
+    this.cache = cache;
+    this.readers = readers;
+    this.chain = chain;
+  }
+
+  @Override
+  public Future<?> start() {
+    ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool), chain,
+        config.maxEventsPerPost());
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    new DataSourceRoutes(api).mount(router);
+    new EventSourceRoutes(api).mount(router);
+    new TaskRoutes(api).mount(router);
+    new EventRoutes(api).mount(router);
+    new ResultRoutes(api).mount(router);
+    router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
+    router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()
+        .onSuccess(r -> Http.json(ctx, 200, Map.of("status", "READY")))
+        .onFailure(err -> Http.json(ctx, 503, Map.of("status", "NOT_READY", "store", String.valueOf(err.getMessage())))));
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(ApiErrors::handle);
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(config.http().port(), config.http().host())
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

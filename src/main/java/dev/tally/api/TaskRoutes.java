@@ -1,0 +1,142 @@
+package dev.tally.api;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Messages.TryRequest;
+import dev.tally.dispatch.TaskVariables;
+import dev.tally.model.DataSource;
+import dev.tally.model.Event;
+import dev.tally.model.FieldPair;
+import dev.tally.model.Json;
+import dev.tally.model.Result;
+import dev.tally.model.SideSpec;
+import dev.tally.model.Strategy;
+import dev.tally.model.Task;
+import dev.tally.model.TaskType;
+import dev.tally.model.ValidationException;
+import dev.tally.source.SideSpecValidator;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** /api/v1/tasks: CRUD, "try it" and per-task stats. */
+final class TaskRoutes {
+  private static final String PATH = "/api/v1/tasks";
+  private final ApiContext api;
+
+  TaskRoutes(ApiContext api) {
+    this.api = api;
+  }
+
+  void mount(Router router) {
+    router.post(PATH).handler(this::create);
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.put(PATH + "/:id").handler(this::update);
+    router.delete(PATH + "/:id").handler(this::delete);
+    router.post(PATH + "/:id/try").handler(this::tryOnce);
+    router.get(PATH + "/:id/stats").handler(ctx -> Http.respond(ctx, 200,
+        existing(ctx).compose(t -> new StatsQuery(api.results()).run(ctx, t.id()))));
+  }
+
+  private Future<Task> existing(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return Http.found(api.config().task(id), "task", id);
+  }
+
+  private void create(RoutingContext ctx) {
+    Task in = Json.readInput(Http.body(ctx), Task.class);
+    long now = System.currentTimeMillis();
+    Task task = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), now, now));
+    Http.respond(ctx, 201, api.config().task(task.id())
+        .compose(clash -> clash != null
+            ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
+            : api.config().insert(task))
+        .compose(v -> api.configChanged("task", task.id()))
+        .map(task));
+  }
+
+  private void update(RoutingContext ctx) {
+    Task in = Json.readInput(Http.body(ctx), Task.class);
+    Http.respond(ctx, 200, existing(ctx).compose(old -> {
+      Task task = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(task);
+    }));
+  }
+
+  private void delete(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Http.respond(ctx, 204, existing(ctx).compose(t -> api.config().deleteTask(id)).compose(v -> api.configChanged("task", id)));
+  }
+
+  /** Runs the task once on the event in the body; nothing is stored. */
+  private void tryOnce(RoutingContext ctx) {
+    byte[] body = Http.body(ctx);
+    Http.respond(ctx, 200, existing(ctx).compose(task -> {
+      Event event = EventInput.parseOne(EventInput.tree(body), task.eventSourceId(), "");
+      String missing = TaskVariables.firstMissing(task, event.data());
+      if (missing != null) {
+        throw new ValidationException("data." + missing, "missing template variable", "the task needs '" + missing + "'");
+      }
+      return api.vertx().eventBus().<Result>request(Addresses.COMPARE_TRY, new TryRequest(task, event)).map(Message::body);
+    }));
+  }
+
+  private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
+    return new Task(id, in.name(), in.eventSourceId(), in.type(), in.enabled(), in.left(), in.right(), in.compare(),
+        in.entityKey(), in.strategy(), createdAt, updatedAt);
+  }
+
+  private Task validate(Task t) {
+    Http.requireText(t.name(), "name");
+    Http.requireText(t.eventSourceId(), "eventSourceId");
+    if (api.cache().eventSource(t.eventSourceId()) == null) {
+      throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
+    }
+    if (t.type() != TaskType.CONFIG) {
+      throw new ValidationException("type", "not supported yet", "only CONFIG tasks are available in this version");
+    }
+    validateSide(t.left(), "left");
+    validateSide(t.right(), "right");
+    if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
+    for (int i = 0; i < t.compare().size(); i++) {
+      FieldPair p = t.compare().get(i);
+      if (p == null) throw new ValidationException("compare[" + i + "]", "required");
+      Http.requireText(p.left(), "compare[" + i + "].left");
+      if (p.tolerance() != null && p.tolerance() < 0) throw new ValidationException("compare[" + i + "].tolerance", "must not be negative");
+      if (p.zone() != null) {
+        try {
+          java.time.ZoneId.of(p.zone());
+        } catch (RuntimeException e) {
+          throw new ValidationException("compare[" + i + "].zone", "unknown time zone", p.zone());
+        }
+      }
+    }
+    for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
+    validateStrategy(t.strategy());
+    return t;
+  }
+
+  private void validateSide(SideSpec side, String field) {
+    if (side == null) throw new ValidationException(field, "required");
+    Http.requireText(side.dataSourceId(), field + ".dataSourceId");
+    DataSource ds = api.cache().dataSource(side.dataSourceId());
+    if (ds == null) throw new ValidationException(field + ".dataSourceId", "unknown data source", side.dataSourceId());
+    SideSpecValidator.validate(ds.kind(), side, field);
+  }
+
+  private void validateStrategy(Strategy s) {
+    if (s.delayMs() < 0) throw new ValidationException("strategy.delayMs", "must not be negative");
+    if (s.sampleRate() < 0 || s.sampleRate() > 1) throw new ValidationException("strategy.sampleRate", "out of range", "0 to 1");
+    if (s.rateLimit() != null && s.rateLimit() < 0) throw new ValidationException("strategy.rateLimit", "must not be negative");
+    if (s.retry().onFail() < 0 || s.retry().onFail() > 100) throw new ValidationException("strategy.retry.onFail", "out of range", "0 to 100");
+    if (s.retry().onError() < 0 || s.retry().onError() > 100) throw new ValidationException("strategy.retry.onError", "out of range", "0 to 100");
+    if (s.retry().backoffMs() < 0) throw new ValidationException("strategy.retry.backoffMs", "must not be negative");
+    for (int i = 0; i < s.order().size(); i++) {
+      if (!api.chain().names().contains(s.order().get(i))) {
+        throw new ValidationException("strategy.order[" + i + "]", "unknown filter", "known: " + api.chain().names());
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tally.bus;
+
+/** Every event-bus address, in one place. Messages are the records in {@link Messages}. */
+public final class Addresses {
+  private static final String PREFIX = "tally.";
+
+  /** IngestRequest → IngestReply, answered once the jobs are persisted (dispatcher). */
+  public static final String EVENTS_INGEST = PREFIX + "events.ingest";
+  /** JobBatch: jobs persisted and to be timed (scheduler). */
+  public static final String JOBS_SCHEDULED = PREFIX + "jobs.scheduled";
+  /** Job: due now, to be checked (compare verticles, round-robin). */
+  public static final String JOBS_DUE = PREFIX + "jobs.due";
+  /** JobFinished: a job left the compare stage (final result recorded or rescheduled) (scheduler). */
+  public static final String JOBS_FINISHED = PREFIX + "jobs.finished";
+  /** TryRequest → Result: run a task once, store nothing (compare verticles). */
+  public static final String COMPARE_TRY = PREFIX + "compare.try";
+  /** ConfigChanged, published: caches reload. */
+  public static final String CONFIG_CHANGED = PREFIX + "config.changed";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tally.bus;
+
+import dev.tally.model.Event;
+import dev.tally.model.Job;
+import dev.tally.model.Task;
+import java.util.List;
+
+/** The records sent over the event bus (see {@link Addresses} for who sends what where). */
+public final class Messages {
+  private Messages() {
+  }
+
+  public record IngestRequest(String eventSourceId, List<Event> events) {
+  }
+
+  public record IngestReply(List<String> eventIds, int jobs) {
+  }
+
+  public record JobBatch(List<Job> jobs) {
+  }
+
+  public record JobFinished(String jobId) {
+  }
+
+  public record TryRequest(Task task, Event event) {
+  }
+
+  public record ConfigChanged(String kind, String id) {
+  }
+
+  /** Every message type, for codec registration. */
+  public static final List<Class<?>> TYPES = List.of(IngestRequest.class, IngestReply.class, JobBatch.class,
+      JobFinished.class, TryRequest.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class);
+}

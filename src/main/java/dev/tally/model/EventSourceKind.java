@@ -1,0 +1,3 @@
+package dev.tally.model;
+
+public enum EventSourceKind { API, BINLOG }

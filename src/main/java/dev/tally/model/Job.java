@@ -1,0 +1,22 @@
+package dev.tally.model;
+
+import java.util.List;
+
+/** One (event, task) pair waiting for or under check. {@code attempt} starts at 1. */
+public record Job(String id, String taskId, Event event, String entityKey, int attempt, long dueAt,
+                  long createdAt, List<Attempt> history) {
+  public Job {
+    history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  public Job withDueAt(long newDueAt) {
+    return new Job(id, taskId, event, entityKey, attempt, newDueAt, createdAt, history);
+  }
+
+  /** The next attempt, after {@code finished}, due at {@code newDueAt}. */
+  public Job retry(Attempt finished, long newDueAt) {
+    var next = new java.util.ArrayList<>(history);
+    next.add(finished);
+    return new Job(id, taskId, event, entityKey, attempt + 1, newDueAt, createdAt, next);
+  }
+}

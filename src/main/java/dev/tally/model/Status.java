@@ -1,0 +1,3 @@
+package dev.tally.model;
+
+public enum Status { PASS, FAIL, ERROR }

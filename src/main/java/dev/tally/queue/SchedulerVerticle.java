@@ -1,0 +1,106 @@
+package dev.tally.queue;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Messages.JobBatch;
+import dev.tally.bus.Messages.JobFinished;
+import dev.tally.model.Job;
+import dev.tally.store.JobRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the local queue's jobs on timers and hands each one to the compare verticles when due, at most
+ * {@code maxInFlight} at a time. One instance per node; all state is confined to its event loop.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+
+  private final JobRepository repository;
+  private final WaitingJobs waiting;
+  private final int maxInFlight;
+  private final PriorityQueue<Job> byDueTime = new PriorityQueue<>(Comparator.comparingLong(Job::dueAt));
+  private final Map<String, Job> queued = new HashMap<>();
+  private final Set<String> inFlight = new HashSet<>();
+  private long timerId = -1;
+  private long timerDueAt = Long.MAX_VALUE;
+
+  public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight) {
+    this.repository = repository;
+    this.waiting = waiting;
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public Future<?> start() {
+    var scheduled = vertx.eventBus().<JobBatch>consumer(Addresses.JOBS_SCHEDULED, m -> {
+      m.body().jobs().forEach(this::add);
+      drain();
+    });
+    var finished = vertx.eventBus().<JobFinished>consumer(Addresses.JOBS_FINISHED, m -> {
+      inFlight.remove(m.body().jobId());
+      drain();
+    });
+    return Future.all(scheduled.completion(), finished.completion())
+        .compose(v -> repository.all())
+        .map(pending -> {
+          pending.forEach(job -> {
+            waiting.add(job);
+            add(job);
+          });
+          if (!pending.isEmpty()) LOG.info("resumed {} pending jobs from the store", pending.size());
+          drain();
+          return null;
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    return Future.succeededFuture();
+  }
+
+  public int waitingCount() {
+    return queued.size();
+  }
+
+  private void add(Job job) {
+    // a reschedule arrives for a job still counted in flight; a duplicate for one already queued
+    inFlight.remove(job.id());
+    Job previous = queued.put(job.id(), job);
+    if (previous != null) byDueTime.remove(previous);
+    byDueTime.add(job);
+  }
+
+  private void drain() {
+    long now = System.currentTimeMillis();
+    while (inFlight.size() < maxInFlight && !byDueTime.isEmpty() && byDueTime.peek().dueAt() <= now) {
+      Job job = byDueTime.poll();
+      queued.remove(job.id());
+      waiting.remove(job);
+      inFlight.add(job.id());
+      vertx.eventBus().send(Addresses.JOBS_DUE, job);
+    }
+    armTimer(now);
+  }
+
+  private void armTimer(long now) {
+    if (byDueTime.isEmpty() || inFlight.size() >= maxInFlight) return;
+    long due = byDueTime.peek().dueAt();
+    if (timerId >= 0 && timerDueAt <= due) return;
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    timerDueAt = due;
+    timerId = vertx.setTimer(Math.max(1, due - now), id -> {
+      timerId = -1;
+      timerDueAt = Long.MAX_VALUE;
+      drain();
+    });
+  }
+}

@@ -1,0 +1,128 @@
+package dev.tally.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tally.model.DataSource;
+import dev.tally.model.Event;
+import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
+import dev.tally.model.ValueType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads one key: GET for STRING and JSON values, HGETALL for hashes. The key is rendered from its template
+ * and sent as a command argument, never as command text.
+ */
+public final class RedisSideReader implements SideReader {
+  private final Redis redis;
+  private final long timeoutMs;
+  private final String address;
+
+  public RedisSideReader(Vertx vertx, DataSource dataSource) {
+    this.timeoutMs = dataSource.timeoutOrDefault();
+    String host = dataSource.host() == null ? "localhost" : dataSource.host();
+    int port = dataSource.port() == null ? 6379 : dataSource.port();
+    int db = dataSource.redisDb() == null ? 0 : dataSource.redisDb();
+    this.address = host + ":" + port;
+    RedisOptions options = new RedisOptions()
+        .setConnectionString("redis://" + address + "/" + db)
+        .setMaxPoolSize(dataSource.poolSize() == null ? MySqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize())
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs));
+    // set apart from the connection string so a password needs no URL-escaping
+    if (dataSource.password() != null && !dataSource.password().isEmpty()) options.setPassword(dataSource.password());
+    this.redis = Redis.createClient(vertx, options);
+  }
+
+  @Override
+  public Future<SideRead> read(SideSpec spec, Event event) {
+    long start = System.nanoTime();
+    boolean hash = spec.valueType() == ValueType.HASH;
+    Command command = hash ? Command.HGETALL : Command.GET;
+    String verb = hash ? "HGETALL" : "GET";
+    String key;
+    JsonPath path;
+    try {
+      Template template = Template.parse(spec.key());
+      TemplateValues.requirePresent(template, event.data());
+      key = template.render(event.data(), TemplateValues::plain);
+      path = JsonPath.parse(spec.jsonPath());
+    } catch (IllegalArgumentException | Template.MissingVariableException e) {
+      return Future.succeededFuture(SideRead.failed(e.getMessage(), verb + " " + spec.key(), List.of(), tookMs(start)));
+    }
+    String query = verb + " " + key;
+    List<Object> params = List.of(key);
+    return redis.send(Request.cmd(command).arg(key))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(response -> toRead(response, spec.valueType(), path, key, query, params, start))
+        .otherwise(error -> SideRead.failed(ReadErrors.describe(error, address, timeoutMs), query, params, tookMs(start)));
+  }
+
+  @Override
+  public Future<Void> test() {
+    return redis.send(Request.cmd(Command.PING))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(error -> Future.failedFuture(ReadErrors.describe(error, address, timeoutMs)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  private static SideRead toRead(Response response, ValueType type, JsonPath path, String key, String query,
+                                 List<Object> params, long start) {
+    if (type == ValueType.HASH) {
+      Map<String, Object> values = hash(response);
+      return values.isEmpty() ? SideRead.missing(query, params, tookMs(start))
+          : SideRead.found(values, query, params, tookMs(start));
+    }
+    if (response == null) return SideRead.missing(query, params, tookMs(start));
+    String text = response.toString();
+    if (type != ValueType.JSON) {
+      return SideRead.found(JsonValues.fields(text), query, params, tookMs(start));
+    }
+    Object document;
+    try {
+      document = JsonValues.parse(text);
+    } catch (JsonProcessingException e) {
+      return SideRead.failed("value of " + key + " is not JSON: " + JsonValues.reason(e), query, params, tookMs(start));
+    }
+    Optional<Object> entity = path.select(document);
+    return entity.isEmpty() ? SideRead.missing(query, params, tookMs(start))
+        : SideRead.found(JsonValues.fields(entity.get()), query, params, tookMs(start));
+  }
+
+  /** HGETALL answers a map (RESP3) or a flat field/value array (RESP2). A missing key is empty. */
+  private static Map<String, Object> hash(Response response) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    if (response == null) return values;
+    if (response.isMap()) {
+      for (String field : response.getKeys()) values.put(field, String.valueOf(response.get(field)));
+    } else {
+      Iterator<Response> it = response.iterator();
+      while (it.hasNext()) {
+        String field = String.valueOf(it.next());
+        values.put(field, it.hasNext() ? String.valueOf(it.next()) : null);
+      }
+    }
+    return Collections.unmodifiableMap(values);
+  }
+
+  private static long tookMs(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.tally.source;
+
+import dev.tally.model.Event;
+import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
+import io.vertx.core.Future;
+
+/**
+ * Reads one entity from one data source, without blocking. One instance per configured data source,
+ * holding its connection pool. Thread-safe: compare verticles share it.
+ *
+ * <p>Contract of {@link #read}: the future succeeds with {@link SideRead#found}, {@link SideRead#missing},
+ * or {@link SideRead#failed} (connection error, time-out, several rows where one was expected, a value that
+ * does not fit its column, a missing template variable). It fails only on a bug. Values from the event are
+ * always bound as parameters or encoded, never spliced into a query or command.
+ */
+public interface SideReader {
+  Future<SideRead> read(SideSpec spec, Event event);
+
+  /** Checks that the source answers (and credentials work). Fails with a message saying what failed. */
+  Future<Void> test();
+
+  Future<Void> close();
+}

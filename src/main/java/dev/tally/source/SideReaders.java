@@ -1,0 +1,59 @@
+package dev.tally.source;
+
+import dev.tally.model.DataSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One reader (and so one connection pool) per data source, shared by every compare verticle. A data source
+ * whose {@code updatedAt} changed gets a new reader; the old one is closed, and a read still running on it
+ * ends as a failed side, which the task's retry strategy takes care of.
+ */
+public final class SideReaders {
+  private record Entry(long updatedAt, SideReader reader) {
+  }
+
+  private final Vertx vertx;
+  private final Map<String, Entry> readers = new ConcurrentHashMap<>();
+
+  public SideReaders(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The reader for {@code dataSource}, created on first use. Creating one does not connect yet. */
+  public SideReader reader(DataSource dataSource) {
+    List<SideReader> stale = new ArrayList<>(1);
+    Entry entry = readers.compute(dataSource.id(), (id, current) -> {
+      if (current != null && current.updatedAt() == dataSource.updatedAt()) return current;
+      if (current != null) stale.add(current.reader());
+      return new Entry(dataSource.updatedAt(), create(dataSource));
+    });
+    stale.forEach(SideReader::close);
+    return entry.reader();
+  }
+
+  /** Drops and closes the reader of a data source that was changed or deleted. */
+  public Future<Void> invalidate(String dataSourceId) {
+    Entry entry = readers.remove(dataSourceId);
+    return entry == null ? Future.succeededFuture() : entry.reader().close();
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (String id : List.copyOf(readers.keySet())) closing.add(invalidate(id));
+    return Future.join(closing).mapEmpty();
+  }
+
+  /** A reader for one data source, not cached: for a connection test of settings not yet saved. */
+  public SideReader create(DataSource dataSource) {
+    return switch (dataSource.kind()) {
+      case MYSQL -> new MySqlSideReader(vertx, dataSource);
+      case REDIS -> new RedisSideReader(vertx, dataSource);
+      case HTTP -> new HttpSideReader(vertx, dataSource);
+    };
+  }
+}

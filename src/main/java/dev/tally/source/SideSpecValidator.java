@@ -1,0 +1,87 @@
+package dev.tally.source;
+
+import dev.tally.model.DataSourceKind;
+import dev.tally.model.SideSpec;
+import dev.tally.model.ValidationException;
+import dev.tally.model.ValueType;
+import java.util.Locale;
+
+/** Checks one side of a CONFIG task against what its data source kind needs, before it is saved. */
+public final class SideSpecValidator {
+  private SideSpecValidator() {
+  }
+
+  /**
+   * @param fieldPrefix where the side sits in the request ("left", "right"), so errors name e.g. "left.table"
+   * @throws ValidationException naming the first bad field
+   */
+  public static void validate(DataSourceKind kind, SideSpec spec, String fieldPrefix) {
+    String prefix = fieldPrefix == null || fieldPrefix.isEmpty() ? "" : fieldPrefix + ".";
+    if (spec == null) throw new ValidationException(prefix.isEmpty() ? null : fieldPrefix, "is required");
+    if (kind == null) throw new ValidationException(prefix + "dataSourceId", "data source kind is unknown");
+    switch (kind) {
+      case MYSQL -> validateMySql(spec, prefix);
+      case REDIS -> validateRedis(spec, prefix);
+      case HTTP -> validateHttp(spec, prefix);
+    }
+  }
+
+  private static void validateMySql(SideSpec spec, String prefix) {
+    if (isBlank(spec.table())) throw new ValidationException(prefix + "table", "is required");
+    if (!SqlNames.isTableName(spec.table())) {
+      throw new ValidationException(prefix + "table", "is not a valid table name", "use table or db.table, letters, digits, _ and $");
+    }
+    if (isBlank(spec.where())) throw new ValidationException(prefix + "where", "is required");
+    try {
+      SqlWhere.parse(spec.where());
+    } catch (SqlWhere.InvalidWhereException e) {
+      throw new ValidationException(prefix + "where", e.getMessage());
+    }
+    if (spec.fields().isEmpty()) throw new ValidationException(prefix + "fields", "needs at least one field");
+    for (int i = 0; i < spec.fields().size(); i++) {
+      if (!SqlNames.isIdentifier(spec.fields().get(i))) {
+        throw new ValidationException(prefix + "fields[" + i + "]", "is not a valid column name",
+            "letters, digits, _ and $, not starting with a digit");
+      }
+    }
+  }
+
+  private static void validateRedis(SideSpec spec, String prefix) {
+    if (isBlank(spec.key())) throw new ValidationException(prefix + "key", "is required");
+    if (spec.valueType() == null) throw new ValidationException(prefix + "valueType", "is required", "STRING, JSON or HASH");
+    if (!isBlank(spec.jsonPath())) {
+      if (spec.valueType() != ValueType.JSON) {
+        throw new ValidationException(prefix + "jsonPath", "applies only to valueType JSON");
+      }
+      validateJsonPath(spec.jsonPath(), prefix);
+    }
+  }
+
+  private static void validateHttp(SideSpec spec, String prefix) {
+    if (isBlank(spec.url())) throw new ValidationException(prefix + "url", "is required");
+    String method = isBlank(spec.method()) ? "GET" : spec.method().trim().toUpperCase(Locale.ROOT);
+    if (!method.equals("GET") && !method.equals("POST")) {
+      throw new ValidationException(prefix + "method", "must be GET or POST");
+    }
+    if (!isBlank(spec.body()) && !method.equals("POST")) {
+      throw new ValidationException(prefix + "body", "is sent only with POST");
+    }
+    String url = spec.url().trim();
+    if (url.contains("://") && !url.regionMatches(true, 0, "http://", 0, 7) && !url.regionMatches(true, 0, "https://", 0, 8)) {
+      throw new ValidationException(prefix + "url", "must be http(s) or relative to the data source's baseUrl");
+    }
+    if (!isBlank(spec.jsonPath())) validateJsonPath(spec.jsonPath(), prefix);
+  }
+
+  private static void validateJsonPath(String path, String prefix) {
+    try {
+      JsonPath.parse(path);
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException(prefix + "jsonPath", "is not a valid JSON path", e.getMessage());
+    }
+  }
+
+  private static boolean isBlank(String text) {
+    return text == null || text.isBlank();
+  }
+}

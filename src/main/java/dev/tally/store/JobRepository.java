@@ -1,0 +1,63 @@
+package dev.tally.store;
+
+import dev.tally.model.Job;
+import dev.tally.model.Json;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The durable half of the local job queue: a job row lives from enqueue until its final result is recorded. */
+public final class JobRepository {
+  private final Pool pool;
+
+  public JobRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Persists new jobs and returns those actually inserted: a job id already present (the same event posted
+   * again while its job waits) is left as it is. JDBC batches do not report per-row counts, so the ids already
+   * present are looked up first; a concurrent duplicate is harmless (the scheduler keys jobs by id).
+   */
+  public Future<List<Job>> insertAll(List<Job> jobs) {
+    if (jobs.isEmpty()) return Future.succeededFuture(List.of());
+    Tuple ids = Tuple.tuple();
+    jobs.forEach(j -> ids.addString(j.id()));
+    String marks = String.join(", ", java.util.Collections.nCopies(jobs.size(), "?"));
+    return pool.preparedQuery("SELECT id FROM jobs WHERE id IN (" + marks + ")").execute(ids).compose(existing -> {
+      java.util.Set<String> present = new java.util.HashSet<>();
+      existing.forEach(r -> present.add(r.getString(0)));
+      List<Job> fresh = jobs.stream().filter(j -> !present.contains(j.id())).toList();
+      if (fresh.isEmpty()) return Future.succeededFuture(fresh);
+      List<Tuple> batch = new ArrayList<>(fresh.size());
+      for (Job j : fresh) batch.add(Tuple.of(j.id(), j.taskId(), j.attempt(), j.dueAt(), Json.write(j)));
+      return pool.preparedQuery("INSERT IGNORE INTO jobs (id, task_id, attempt, due_at, body) VALUES (?, ?, ?, ?, ?)")
+          .executeBatch(batch).map(fresh);
+    });
+  }
+
+  /** Records the next attempt of a job (after a retryable FAIL or ERROR). */
+  public Future<Void> reschedule(Job job) {
+    return pool.preparedQuery("UPDATE jobs SET attempt = ?, due_at = ?, body = ? WHERE id = ?")
+        .execute(Tuple.of(job.attempt(), job.dueAt(), Json.write(job), job.id())).mapEmpty();
+  }
+
+  /** Drops a job without a result (its task was deleted or disabled). */
+  public Future<Void> delete(String jobId) {
+    return pool.preparedQuery("DELETE FROM jobs WHERE id = ?").execute(Tuple.of(jobId)).mapEmpty();
+  }
+
+  public Future<List<Job>> all() {
+    return pool.query("SELECT body FROM jobs ORDER BY due_at").execute().map(rows -> {
+      List<Job> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
+      return out;
+    });
+  }
+
+  public Future<Long> count() {
+    return pool.query("SELECT COUNT(*) FROM jobs").execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+}

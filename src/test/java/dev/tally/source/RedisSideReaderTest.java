@@ -1,0 +1,151 @@
+package dev.tally.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.model.DataSource;
+import dev.tally.model.DataSourceKind;
+import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
+import dev.tally.model.ValueType;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Against the real Redis on 127.0.0.1:6379. */
+class RedisSideReaderTest extends SideReaderContractTest {
+  private final String prefix = "tally:test:" + UUID.randomUUID() + ":";
+  private Redis admin;
+  private RedisSideReader reader;
+
+  static DataSource dataSource(int port) {
+    return new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", port, null, null, null,
+        0, null, null, 2000, 2, 0L, 0L);
+  }
+
+  @BeforeAll
+  void createKeys() {
+    admin = Redis.createClient(vertx, "redis://127.0.0.1:6379/0");
+    set("str:1", "hello");
+    set("json:1", "{\"order\": {\"id\": 1, \"amount\": 12.50, \"tags\": [\"a\"]}, \"total\": 3, \"gone\": null}");
+    set("json:bad", "{not json");
+    Await.result(admin.send(Request.cmd(Command.HSET).arg(prefix + "hash:1").arg("id").arg("1").arg("amount").arg("12.50")));
+    reader = new RedisSideReader(vertx, dataSource(6379));
+  }
+
+  private void set(String key, String value) {
+    Await.result(admin.send(Request.cmd(Command.SET).arg(prefix + key).arg(value)));
+  }
+
+  @AfterAll
+  void deleteKeys() {
+    Await.result(reader.close());
+    Await.result(admin.send(Request.cmd(Command.DEL).arg(prefix + "str:1").arg(prefix + "json:1")
+        .arg(prefix + "json:bad").arg(prefix + "hash:1")));
+    Await.result(admin.close());
+  }
+
+  @Override
+  protected SideReader reader() {
+    return reader;
+  }
+
+  @Override
+  protected SideReader unreachableReader() {
+    return new RedisSideReader(vertx, dataSource(1));
+  }
+
+  @Override
+  protected SideSpec spec() {
+    return spec("str:#{id}", ValueType.STRING, null);
+  }
+
+  @Override
+  protected Object foundId() {
+    return 1;
+  }
+
+  @Override
+  protected Object missingId() {
+    return 999;
+  }
+
+  private SideSpec spec(String key, ValueType type, String jsonPath) {
+    return new SideSpec("ds-redis", null, null, null, prefix + key, type, null, null, null, jsonPath);
+  }
+
+  private SideRead read(String key, ValueType type, String jsonPath, Object id) {
+    return read(reader, spec(key, type, jsonPath), Map.of("id", id));
+  }
+
+  @Test
+  void stringValueIsTheSingleFieldDollar() {
+    SideRead read = read("str:#{id}", ValueType.STRING, null, 1);
+    assertEquals(Map.of("$", "hello"), read.values());
+    assertEquals("GET " + prefix + "str:1", read.query());
+    assertEquals(List.of(prefix + "str:1"), read.params());
+  }
+
+  @Test
+  void jsonValueWholeOrAtAPath() {
+    SideRead whole = read("json:#{id}", ValueType.JSON, null, 1);
+    assertTrue(whole.found());
+    assertEquals(3, whole.values().get("total"));
+
+    SideRead order = read("json:#{id}", ValueType.JSON, "$.order", 1);
+    assertEquals(1, order.values().get("id"));
+    assertEquals(new BigDecimal("12.50"), order.values().get("amount"));
+    assertEquals(List.of("a"), order.values().get("tags"));
+
+    assertEquals(Map.of("$", 3), read("json:#{id}", ValueType.JSON, "total", 1).values());
+  }
+
+  @Test
+  void jsonPathAbsentOrNullIsMissing() {
+    SideRead absent = read("json:#{id}", ValueType.JSON, "$.order.customer", 1);
+    assertNull(absent.error());
+    assertFalse(absent.found());
+    assertFalse(read("json:#{id}", ValueType.JSON, "$.gone", 1).found());
+    assertFalse(read("json:#{id}", ValueType.JSON, "$.order", 999).found());
+  }
+
+  @Test
+  void valueThatIsNotJsonFailsTheSide() {
+    SideRead read = read("json:#{id}", ValueType.JSON, null, "bad");
+    assertTrue(read.error().startsWith("value of " + prefix + "json:bad is not JSON"), read.error());
+  }
+
+  @Test
+  void hashFoundAndMissing() {
+    SideRead read = read("hash:#{id}", ValueType.HASH, null, 1);
+    assertEquals(Map.of("id", "1", "amount", "12.50"), read.values());
+    assertEquals("HGETALL " + prefix + "hash:1", read.query());
+    SideRead missing = read("hash:#{id}", ValueType.HASH, null, 2);
+    assertNull(missing.error());
+    assertFalse(missing.found());
+  }
+
+  @Test
+  void wrongTypeFailsTheSide() {
+    SideRead read = read("str:#{id}", ValueType.HASH, null, 1);
+    assertTrue(read.failed());
+    assertTrue(read.error().contains("WRONGTYPE"), read.error());
+  }
+
+  @Test
+  void keyValuesAreOneArgumentNeverCommands() {
+    SideRead read = read("str:#{id}", ValueType.STRING, null, "1\r\nDEL " + prefix + "str:1\r\n");
+    assertNull(read.error());
+    assertFalse(read.found());
+    assertTrue(read("str:#{id}", ValueType.STRING, null, 1).found(), "the key must still be there");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.tally.source;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tally.model.DataSourceKind;
+import dev.tally.model.SideSpec;
+import dev.tally.model.ValidationException;
+import dev.tally.model.ValueType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SideSpecValidatorTest {
+  private static SideSpec mysql(String table, String where, List<String> fields) {
+    return new SideSpec("ds", table, where, fields, null, null, null, null, null, null);
+  }
+
+  private static SideSpec redis(String key, ValueType type, String jsonPath) {
+    return new SideSpec("ds", null, null, null, key, type, null, null, null, jsonPath);
+  }
+
+  private static SideSpec http(String method, String url, String body, String jsonPath) {
+    return new SideSpec("ds", null, null, null, null, null, method, url, body, jsonPath);
+  }
+
+  private static String failingField(DataSourceKind kind, SideSpec spec, String prefix) {
+    return assertThrows(ValidationException.class, () -> SideSpecValidator.validate(kind, spec, prefix)).field();
+  }
+
+  @Test
+  void acceptsGoodSides() {
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.MYSQL,
+        mysql("shop.orders", "id = #{id}", List.of("id", "amount")), "left"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.REDIS, redis("order:#{id}", ValueType.JSON, "$.order"), "right"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.REDIS, redis("order:#{id}", ValueType.HASH, null), "right"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.HTTP, http(null, "/orders/#{id}", null, "$.data"), "right"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.HTTP,
+        http("post", "https://api.example.com/q", "{\"id\": #{id}}", null), "right"));
+  }
+
+  @Test
+  void mysqlErrorsNameTheField() {
+    assertEquals("left.table", failingField(DataSourceKind.MYSQL, mysql(null, "id = #{id}", List.of("id")), "left"));
+    assertEquals("left.table", failingField(DataSourceKind.MYSQL, mysql("orders; x", "id = #{id}", List.of("id")), "left"));
+    assertEquals("left.table", failingField(DataSourceKind.MYSQL, mysql("a.b.c", "id = #{id}", List.of("id")), "left"));
+    assertEquals("left.where", failingField(DataSourceKind.MYSQL, mysql("orders", " ", List.of("id")), "left"));
+    assertEquals("left.where", failingField(DataSourceKind.MYSQL, mysql("orders", "id = #{id}; --", List.of("id")), "left"));
+    assertEquals("left.where", failingField(DataSourceKind.MYSQL, mysql("orders", "id = '#{id}'", List.of("id")), "left"));
+    assertEquals("left.fields", failingField(DataSourceKind.MYSQL, mysql("orders", "id = #{id}", List.of()), "left"));
+    assertEquals("left.fields[2]",
+        failingField(DataSourceKind.MYSQL, mysql("orders", "id = #{id}", List.of("id", "amount", "a`b")), "left"));
+  }
+
+  @Test
+  void redisErrorsNameTheField() {
+    assertEquals("right.key", failingField(DataSourceKind.REDIS, redis("", ValueType.STRING, null), "right"));
+    assertEquals("right.valueType", failingField(DataSourceKind.REDIS, redis("k:#{id}", null, null), "right"));
+    assertEquals("right.jsonPath", failingField(DataSourceKind.REDIS, redis("k:#{id}", ValueType.HASH, "$.a"), "right"));
+    assertEquals("right.jsonPath", failingField(DataSourceKind.REDIS, redis("k:#{id}", ValueType.JSON, "$..a"), "right"));
+  }
+
+  @Test
+  void httpErrorsNameTheField() {
+    assertEquals("left.url", failingField(DataSourceKind.HTTP, http(null, null, null, null), "left"));
+    assertEquals("left.url", failingField(DataSourceKind.HTTP, http(null, "ftp://x/#{id}", null, null), "left"));
+    assertEquals("left.method", failingField(DataSourceKind.HTTP, http("DELETE", "/x", null, null), "left"));
+    assertEquals("left.body", failingField(DataSourceKind.HTTP, http("GET", "/x", "{}", null), "left"));
+    assertEquals("left.jsonPath", failingField(DataSourceKind.HTTP, http(null, "/x", null, "$.a["), "left"));
+  }
+
+  @Test
+  void emptyPrefixGivesBareFieldNames() {
+    assertEquals("key", failingField(DataSourceKind.REDIS, redis(null, ValueType.STRING, null), ""));
+  }
+}

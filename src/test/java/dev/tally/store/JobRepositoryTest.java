@@ -1,0 +1,122 @@
+package dev.tally.store;
+
+import static dev.tally.store.StoreFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.config.TallyConfig;
+import dev.tally.model.Attempt;
+import dev.tally.model.Event;
+import dev.tally.model.Ids;
+import dev.tally.model.Job;
+import dev.tally.model.Result;
+import dev.tally.model.Status;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The same repository code against both store kinds. */
+class JobRepositoryTest {
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  static Stream<TallyConfig.Store> stores() throws Exception {
+    return Stream.of(StoreFixture.h2(), StoreFixture.mysql("tally_test_jobs"));
+  }
+
+  private static Job job(String eventId, String taskId, long due) {
+    Event e = new Event(eventId, "src", "UPDATE", Map.of("id", 7, "amount", new BigDecimal("12.50")), null, due, due);
+    return new Job(Ids.job(eventId, taskId), taskId, e, "7", 1, due, due, List.of());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void insertsNewJobsOnceAndReportsWhichWereNew(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(pool);
+    List<Job> first = List.of(job("e1", "t", 1), job("e2", "t", 2), job("e3", "t", 3));
+    assertEquals(3, await(jobs.insertAll(first)).size());
+
+    List<Job> again = List.of(job("e2", "t", 2), job("e4", "t", 4), job("e1", "t", 1));
+    List<Job> inserted = await(jobs.insertAll(again));
+    assertEquals(List.of(again.get(1).id()), inserted.stream().map(Job::id).toList());
+
+    List<Job> all = await(jobs.all());
+    assertEquals(4, all.size());
+    assertEquals(new BigDecimal("12.50"), all.get(0).event().data().get("amount"), "decimals keep their scale");
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void recordingAResultRemovesTheJobAndIsIdempotent(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(pool);
+    ResultRepository results = new ResultRepository(pool);
+    Job pass = job("p1", "t", 1);
+    Job fail = job("f1", "t", 1);
+    await(jobs.insertAll(List.of(pass, fail)));
+
+    long now = System.currentTimeMillis();
+    Result passed = result(pass, Status.PASS, now);
+    Result failed = result(fail, Status.FAIL, now);
+    assertTrue(await(results.record(pass, passed)));
+    assertTrue(await(results.record(fail, failed)));
+    assertFalse(await(results.record(fail, result(fail, Status.FAIL, now))), "a replayed verdict is not recorded twice");
+    assertEquals(0L, await(jobs.count()));
+
+    ResultRepository.Page page = await(results.list("t", null, null, null, 10, null));
+    assertEquals(1, page.items().size(), "PASS is counted, not stored");
+    assertEquals(Status.FAIL, page.items().get(0).status());
+    assertEquals(failed.id(), await(results.get(failed.id())).id());
+
+    List<ResultRepository.MinuteCounts> counts = await(results.counts("t", 0, Long.MAX_VALUE));
+    assertEquals(1, counts.size());
+    assertEquals(1, counts.get(0).pass());
+    assertEquals(1, counts.get(0).fail());
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void pagesNewestFirstWithACursor(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(pool);
+    ResultRepository results = new ResultRepository(pool);
+    for (int i = 0; i < 5; i++) {
+      Job j = job("c" + i, "t", i);
+      await(jobs.insertAll(List.of(j)));
+      await(results.record(j, result(j, Status.ERROR, 1_000_000L + i)));
+    }
+    ResultRepository.Page first = await(results.list("t", Status.ERROR, null, null, 2, null));
+    ResultRepository.Page second = await(results.list("t", Status.ERROR, null, null, 2, first.nextCursor()));
+    ResultRepository.Page third = await(results.list("t", Status.ERROR, null, null, 2, second.nextCursor()));
+    assertEquals(List.of("c4", "c3"), first.items().stream().map(Result::eventId).toList());
+    assertEquals(List.of("c2", "c1"), second.items().stream().map(Result::eventId).toList());
+    assertEquals(List.of("c0"), third.items().stream().map(Result::eventId).toList());
+    assertEquals(null, third.nextCursor());
+    await(pool.close());
+  }
+
+  private static Result result(Job job, Status status, long at) {
+    return new Result(Ids.timeOrdered(at), job.taskId(), job.event().id(), job.entityKey(), status, List.of(), null, null,
+        null, job.attempt(), List.of(new Attempt(1, status, at, 1, "")), job.event(), at, at, at);
+  }
+}
