@@ -5,6 +5,7 @@ import dev.tally.bus.Messages.ConfigChanged;
 import dev.tally.source.SideReaders;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.ConfigRepository;
+import dev.tally.store.JobRepository;
 import dev.tally.store.ResultRepository;
 import dev.tally.strategy.StrategyChain;
 import io.vertx.core.Future;
@@ -12,7 +13,7 @@ import io.vertx.core.Vertx;
 
 /** What the route classes share. */
 record ApiContext(Vertx vertx, ConfigRepository config, ConfigCache cache, SideReaders readers,
-                  ResultRepository results, StrategyChain chain, int maxEventsPerPost) {
+                  ResultRepository results, JobRepository jobs, StrategyChain chain, int maxEventsPerPost) {
 
   /** After a configuration write: this node's cache is fresh before the answer, other nodes are told. */
   Future<Void> configChanged(String kind, String id) {

@@ -30,6 +30,8 @@ final class EventRoutes {
     Future<IngestReply> reply = api.vertx().eventBus()
         .<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, events))
         .map(Message::body);
-    Http.respond(ctx, 202, reply.map(r -> Map.of("eventIds", r.eventIds(), "jobs", r.jobs())));
+    Http.respond(ctx, 202, reply.map(r -> r.warnings().isEmpty()
+        ? Map.of("eventIds", r.eventIds(), "jobs", r.jobs())
+        : Map.of("eventIds", r.eventIds(), "jobs", r.jobs(), "warnings", r.warnings())));
   }
 }

@@ -4,6 +4,7 @@ import dev.tally.config.TallyConfig;
 import dev.tally.source.SideReaders;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.ConfigRepository;
+import dev.tally.store.JobRepository;
 import dev.tally.store.ResultRepository;
 import dev.tally.strategy.StrategyChain;
 import io.vertx.core.Future;
@@ -36,7 +37,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool), chain,
+    ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool),
+        new JobRepository(pool), chain,
         config.maxEventsPerPost());
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));

@@ -6,7 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
-/** GET /api/v1/results (newest first, cursor paging) and /api/v1/results/{id}. */
+/** GET /api/v1/results (newest first, cursor paging), /api/v1/results/{id}, and the waiting jobs. */
 final class ResultRoutes {
   private final ApiContext api;
 
@@ -16,6 +16,11 @@ final class ResultRoutes {
 
   void mount(Router router) {
     router.get("/api/v1/results").handler(this::list);
+    router.get("/api/v1/jobs").handler(ctx -> {
+      String taskId = ctx.request().getParam("taskId");
+      Http.respond(ctx, 200, api.jobs().list(taskId == null || taskId.isBlank() ? null : taskId,
+          Http.intParam(ctx, "limit", 100, 1, 1000)).map(items -> java.util.Map.of("items", items)));
+    });
     router.get("/api/v1/results/:id").handler(ctx -> Http.respond(ctx, 200,
         Http.found(api.results().get(ctx.pathParam("id")), "result", ctx.pathParam("id"))));
   }

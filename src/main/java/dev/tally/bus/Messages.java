@@ -13,7 +13,11 @@ public final class Messages {
   public record IngestRequest(String eventSourceId, List<Event> events) {
   }
 
-  public record IngestReply(List<String> eventIds, int jobs) {
+  public record IngestReply(List<String> eventIds, int jobs, List<Warning> warnings) {
+  }
+
+  /** An accepted event that one task cannot use as it is (its check will end as an ERROR). */
+  public record Warning(String field, String error, String taskId) {
   }
 
   public record JobBatch(List<Job> jobs) {

@@ -80,7 +80,17 @@ public final class CompareVerticle extends VerticleBase {
   }
 
   private void checkJob(Job job) {
-    Task task = config.task(job.taskId());
+    config.taskFresh(job.taskId())
+        .onSuccess(task -> checkJob(job, task))
+        .onFailure(err -> retryLater(job, err));
+  }
+
+  private void retryLater(Job job, Throwable err) {
+    LOG.warn("could not load task {} for job {} ({}); retrying", job.taskId(), job.id(), err.getMessage());
+    vertx.setTimer(1000, id -> checkJob(job));
+  }
+
+  private void checkJob(Job job, Task task) {
     if (task == null || !task.enabled()) {
       persist(() -> queue.discard(job), job);
       return;

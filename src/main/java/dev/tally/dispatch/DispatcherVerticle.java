@@ -4,11 +4,11 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Failures;
 import dev.tally.bus.Messages.IngestReply;
 import dev.tally.bus.Messages.IngestRequest;
+import dev.tally.bus.Messages.Warning;
 import dev.tally.model.Event;
 import dev.tally.model.Ids;
 import dev.tally.model.Job;
 import dev.tally.model.Task;
-import dev.tally.model.ValidationException;
 import dev.tally.queue.JobQueue;
 import dev.tally.store.ConfigCache;
 import dev.tally.strategy.StrategyChain;
@@ -18,6 +18,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -42,16 +44,19 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private void ingest(Message<IngestRequest> message) {
     IngestRequest request = message.body();
-    Future.succeededFuture(request)
-        .map(this::jobsFor)
-        .compose(jobs -> queue.enqueue(jobs).map(jobs.size()))
-        .onSuccess(jobCount -> message.reply(new IngestReply(request.events().stream().map(Event::id).toList(), jobCount)))
+    Planned planned = plan(request);
+    queue.enqueue(planned.jobs())
+        .onSuccess(v -> message.reply(new IngestReply(request.events().stream().map(Event::id).toList(),
+            planned.jobs().size(), planned.warnings())))
         .onFailure(err -> Failures.reply(message, err));
   }
 
-  private List<Job> jobsFor(IngestRequest request) {
+  private record Planned(List<Job> jobs, List<Warning> warnings) {
+  }
+
+  private Planned plan(IngestRequest request) {
     List<Task> tasks = config.tasksOf(request.eventSourceId()).stream().filter(Task::enabled).toList();
-    validate(request.events(), tasks);
+    Set<String> madeNow = new HashSet<>();
     StrategyContext ctx = new StrategyContext() {
       @Override
       public long now() {
@@ -60,31 +65,30 @@ public final class DispatcherVerticle extends VerticleBase {
 
       @Override
       public boolean isWaiting(String taskId, String entityKey) {
-        return queue.isWaiting(taskId, entityKey);
+        return madeNow.contains(taskId + '\u0000' + entityKey) || queue.isWaiting(taskId, entityKey);
       }
     };
     List<Job> jobs = new ArrayList<>();
-    for (Event event : request.events()) {
+    List<Warning> warnings = new ArrayList<>();
+    for (int i = 0; i < request.events().size(); i++) {
+      Event event = request.events().get(i);
       for (Task task : tasks) {
-        Job job = new Job(Ids.job(event.id(), task.id()), task.id(), event, TaskVariables.entityKey(task, event.data()),
-            1, event.receivedAt(), System.currentTimeMillis(), List.of());
-        Admission admission = chain.admit(job, task, ctx);
-        if (admission.kept()) jobs.add(admission.job());
-      }
-    }
-    return jobs;
-  }
-
-  // all or nothing: a batch with one unusable event is refused whole, so the caller can fix and resend it
-  private static void validate(List<Event> events, List<Task> tasks) {
-    for (int i = 0; i < events.size(); i++) {
-      for (Task task : tasks) {
-        String missing = TaskVariables.firstMissing(task, events.get(i).data());
+        // a task that cannot use this event still gets its job: the check ends as an ERROR naming the
+        // variable, visible in the results, while the other tasks of the source go on
+        String missing = TaskVariables.firstMissing(task, event.data());
         if (missing != null) {
-          throw new ValidationException("events[" + i + "].data." + missing, "missing template variable",
-              "task '" + task.name() + "' (" + task.id() + ") needs '" + missing + "'");
+          warnings.add(new Warning("events[" + i + "].data." + missing, "missing template variable", task.id()));
+        }
+        String entityKey = TaskVariables.entityKeyOrPlaceholder(task, event.data());
+        Job job = new Job(Ids.job(event.id(), task.id()), task.id(), event, entityKey, 1, event.receivedAt(),
+            System.currentTimeMillis(), List.of());
+        Admission admission = chain.admit(job, task, ctx);
+        if (admission.kept()) {
+          jobs.add(admission.job());
+          madeNow.add(task.id() + '\u0000' + entityKey);
         }
       }
     }
+    return new Planned(jobs, warnings);
   }
 }

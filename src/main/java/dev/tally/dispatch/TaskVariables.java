@@ -39,6 +39,19 @@ public final class TaskVariables {
     return null;
   }
 
+  /** The entity key, with {@code ?} for a key field the event lacks. */
+  public static String entityKeyOrPlaceholder(Task task, Map<String, Object> data) {
+    StringJoiner key = new StringJoiner("|");
+    for (String field : task.entityKey()) {
+      try {
+        key.add(String.valueOf(Template.value(data, field)));
+      } catch (Template.MissingVariableException e) {
+        key.add("?");
+      }
+    }
+    return key.toString();
+  }
+
   /** The entity key: the values of the task's key fields, joined by '|'. */
   public static String entityKey(Task task, Map<String, Object> data) {
     StringJoiner key = new StringJoiner("|");

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -34,9 +35,10 @@ public final class HttpSideReader implements SideReader {
   public HttpSideReader(Vertx vertx, DataSource dataSource) {
     this.dataSource = dataSource;
     this.timeoutMs = dataSource.timeoutOrDefault();
-    this.client = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout((int) timeoutMs)
-        .setUserAgent("Tally"));
+    PoolOptions pool = new PoolOptions();
+    if (dataSource.poolSize() != null) pool.setHttp1MaxSize(dataSource.poolSize()).setHttp2MaxSize(dataSource.poolSize());
+    this.client = WebClient.create(vertx,
+        new WebClientOptions().setConnectTimeout((int) timeoutMs).setUserAgent("Tally"), pool);
   }
 
   /** What one read sends: everything rendered before any I/O, so a failure can still show it. */
@@ -120,8 +122,8 @@ public final class HttpSideReader implements SideReader {
     HttpRequest<Buffer> request;
     try {
       request = client.requestAbs(call.method(), call.url()).idleTimeout(timeoutMs);
-    } catch (RuntimeException e) { // a URL the client cannot parse
-      return Future.failedFuture(new IllegalArgumentException("bad url " + call.url() + ": " + e.getMessage()));
+    } catch (RuntimeException e) { // a URL the client cannot parse, or a closed client
+      return Future.failedFuture(new IllegalArgumentException("cannot request " + call.url() + ": " + e.getMessage()));
     }
     dataSource.headers().forEach(request::putHeader);
     Future<HttpResponse<Buffer>> sent;

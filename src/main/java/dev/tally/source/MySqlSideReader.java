@@ -85,7 +85,8 @@ public final class MySqlSideReader implements SideReader {
       return Future.succeededFuture(SideRead.failed(configError(spec, e), null, List.of(), tookMs(start)));
     }
     List<Object> params = new ArrayList<>();
-    return columnsOf(spec.table())
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> columnsOf(spec.table())) // a closed pool may throw: it must still end as a failed side
         .compose(columns -> {
           checkColumns(spec, where, columns);
           Tuple tuple = bind(where, columns, event, params);

@@ -64,7 +64,8 @@ public final class RedisSideReader implements SideReader {
     }
     String query = verb + " " + key;
     List<Object> params = List.of(key);
-    return redis.send(Request.cmd(command).arg(key))
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> redis.send(Request.cmd(command).arg(key))) // a closed client may throw
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> toRead(response, spec.valueType(), path, key, query, params, start))
         .otherwise(error -> SideRead.failed(ReadErrors.describe(error, address, timeoutMs), query, params, tookMs(start)));

@@ -6,6 +6,7 @@ import dev.tally.model.Task;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -20,20 +21,40 @@ public final class ConfigCache {
 
   private final ConfigRepository repository;
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
+  private final AtomicLong reloadsStarted = new AtomicLong();
+  private final AtomicLong appliedReload = new AtomicLong();
 
   public ConfigCache(ConfigRepository repository) {
     this.repository = repository;
   }
 
+  /**
+   * Reads everything again. Reloads may overlap (a write here and a change notice from another node); a
+   * reload that started earlier but finishes later must not replace a newer snapshot, so each applies only
+   * if no later-started reload has been applied.
+   */
   public Future<Void> reload() {
+    long ticket = reloadsStarted.incrementAndGet();
     return Future.all(repository.dataSources(), repository.eventSources(), repository.tasks()).map(all -> {
       List<DataSource> ds = all.resultAt(0);
       List<EventSource> es = all.resultAt(1);
       List<Task> tasks = all.resultAt(2);
-      snapshot = new Snapshot(byId(ds, DataSource::id), byId(es, EventSource::id), byId(tasks, Task::id),
+      Snapshot fresh = new Snapshot(byId(ds, DataSource::id), byId(es, EventSource::id), byId(tasks, Task::id),
           tasks.stream().collect(Collectors.groupingBy(Task::eventSourceId)));
+      synchronized (this) {
+        if (ticket > appliedReload.get()) {
+          appliedReload.set(ticket);
+          snapshot = fresh;
+        }
+      }
       return null;
     });
+  }
+
+  /** The task, asking the store when the snapshot does not have it (it may be newer than the snapshot). */
+  public Future<Task> taskFresh(String id) {
+    Task cached = task(id);
+    return cached != null ? Future.succeededFuture(cached) : repository.task(id);
   }
 
   public DataSource dataSource(String id) {

@@ -52,7 +52,7 @@ final class Documents<T> {
     Tuple t = Tuple.tuple();
     for (Object o : c) t.addValue(o);
     t.addString(Json.write(doc));
-    return pool.preparedQuery("INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")").execute(t).mapEmpty();
+    return Writes.execute(pool, "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")", t).mapEmpty();
   }
 
   /** True if a row was updated. */
@@ -66,12 +66,12 @@ final class Documents<T> {
       t.addValue(c[i++]);
     }
     t.addValue(c[i + 1]).addString(Json.write(doc)).addValue(c[0]);
-    return pool.preparedQuery("UPDATE " + table + " SET " + set + "updated_at = ?, body = ? WHERE id = ?").execute(t)
+    return Writes.execute(pool, "UPDATE " + table + " SET " + set + "updated_at = ?, body = ? WHERE id = ?", t)
         .map(rows -> rows.rowCount() > 0);
   }
 
   Future<Boolean> delete(String id) {
-    return pool.preparedQuery("DELETE FROM " + table + " WHERE id = ?").execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    return Writes.execute(pool, "DELETE FROM " + table + " WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
   private List<T> decodeAll(RowSet<Row> rows) {

@@ -33,28 +33,34 @@ public final class JobRepository {
       if (fresh.isEmpty()) return Future.succeededFuture(fresh);
       List<Tuple> batch = new ArrayList<>(fresh.size());
       for (Job j : fresh) batch.add(Tuple.of(j.id(), j.taskId(), j.attempt(), j.dueAt(), Json.write(j)));
-      return pool.preparedQuery("INSERT IGNORE INTO jobs (id, task_id, attempt, due_at, body) VALUES (?, ?, ?, ?, ?)")
-          .executeBatch(batch).map(fresh);
+      return Writes.batch(pool, "INSERT IGNORE INTO jobs (id, task_id, attempt, due_at, body) VALUES (?, ?, ?, ?, ?)", batch).map(fresh);
     });
   }
 
   /** Records the next attempt of a job (after a retryable FAIL or ERROR). */
   public Future<Void> reschedule(Job job) {
-    return pool.preparedQuery("UPDATE jobs SET attempt = ?, due_at = ?, body = ? WHERE id = ?")
-        .execute(Tuple.of(job.attempt(), job.dueAt(), Json.write(job), job.id())).mapEmpty();
+    return Writes.execute(pool, "UPDATE jobs SET attempt = ?, due_at = ?, body = ? WHERE id = ?", Tuple.of(job.attempt(), job.dueAt(), Json.write(job), job.id())).mapEmpty();
   }
 
   /** Drops a job without a result (its task was deleted or disabled). */
   public Future<Void> delete(String jobId) {
-    return pool.preparedQuery("DELETE FROM jobs WHERE id = ?").execute(Tuple.of(jobId)).mapEmpty();
+    return Writes.execute(pool, "DELETE FROM jobs WHERE id = ?", Tuple.of(jobId)).mapEmpty();
   }
 
   public Future<List<Job>> all() {
-    return pool.query("SELECT body FROM jobs ORDER BY due_at").execute().map(rows -> {
-      List<Job> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
-      return out;
-    });
+    return list(null, Integer.MAX_VALUE);
+  }
+
+  /** Waiting jobs, soonest due first, optionally of one task. */
+  public Future<List<Job>> list(String taskId, int limit) {
+    String where = taskId == null ? "" : " WHERE task_id = ?";
+    Tuple params = taskId == null ? Tuple.tuple() : Tuple.of(taskId);
+    return pool.preparedQuery("SELECT body FROM jobs" + where + " ORDER BY due_at, id LIMIT " + limit).execute(params)
+        .map(rows -> {
+          List<Job> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
+          return out;
+        });
   }
 
   public Future<Long> count() {

@@ -52,8 +52,7 @@ public final class Migrations {
       chain = chain.compose(v -> pool.query(sql).execute().mapEmpty());
     }
     return chain
-        .compose(v -> pool.preparedQuery("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
-            .execute(Tuple.of(version, System.currentTimeMillis())))
+        .compose(v -> Writes.execute(pool, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", Tuple.of(version, System.currentTimeMillis())))
         .map(v -> {
           LOG.info("store schema migrated to version {} ({})", version, script);
           return version;

@@ -47,9 +47,12 @@ class MySqlSideReaderTest extends SideReaderContractTest {
 
   @AfterAll
   void dropTable() {
-    Await.result(reader.close());
-    Await.result(admin.query("DROP TABLE IF EXISTS " + table).execute());
-    Await.result(admin.close());
+    if (reader != null) Await.result(reader.close());
+    try {
+      Await.result(admin.query("DROP TABLE IF EXISTS " + table).execute());
+    } finally {
+      Await.result(admin.close());
+    }
   }
 
   @Override

@@ -48,7 +48,7 @@ class RedisSideReaderTest extends SideReaderContractTest {
 
   @AfterAll
   void deleteKeys() {
-    Await.result(reader.close());
+    if (reader != null) Await.result(reader.close());
     Await.result(admin.send(Request.cmd(Command.DEL).arg(prefix + "str:1").arg(prefix + "json:1")
         .arg(prefix + "json:bad").arg(prefix + "hash:1")));
     Await.result(admin.close());

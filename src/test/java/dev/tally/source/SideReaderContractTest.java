@@ -63,7 +63,6 @@ abstract class SideReaderContractTest {
     assertTrue(read.found());
     assertFalse(read.values().isEmpty());
     assertNotNull(read.query());
-    assertFalse(read.params().isEmpty());
   }
 
   @Test

@@ -115,6 +115,23 @@ class JobRepositoryTest {
     await(pool.close());
   }
 
+  @ParameterizedTest
+  @MethodSource("stores")
+  void writesAfterATransactionAreCommitted(TallyConfig.Store cfg) throws Exception {
+    // the H2 JDBC pool returns connections with autocommit off after a transaction: every write must commit
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(pool);
+    Job first = job("a1", "t", 1);
+    await(jobs.insertAll(List.of(first)));
+    await(new ResultRepository(pool).record(first, result(first, Status.PASS, 1)));
+    await(jobs.insertAll(List.of(job("a2", "t", 2), job("a3", "t", 3))));
+
+    Pool other = await(Db.open(vertx, cfg));
+    assertEquals(2, await(new JobRepository(other).all()).size(), "seen from another connection");
+    await(other.close());
+    await(pool.close());
+  }
+
   private static Result result(Job job, Status status, long at) {
     return new Result(Ids.timeOrdered(at), job.taskId(), job.event().id(), job.entityKey(), status, List.of(), null, null,
         null, job.attempt(), List.of(new Attempt(1, status, at, 1, "")), job.event(), at, at, at);

@@ -1,0 +1,71 @@
+package dev.tally.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** A plain HTTP client for Tally's REST API, as a user's script would be. */
+public final class ApiClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public record Response(int status, JsonNode body, String text) {
+    public String id() {
+      return body.get("id").asText();
+    }
+  }
+
+  public ApiClient(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  public Response get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Response post(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(json))
+        .header("content-type", "application/json"));
+  }
+
+  public Response put(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.ofString(json))
+        .header("content-type", "application/json"));
+  }
+
+  public Response delete(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
+  /** POSTs and insists on the expected status, so setup mistakes fail loudly. */
+  public Response create(String path, String json) throws Exception {
+    Response r = post(path, json);
+    if (r.status() != 201) throw new AssertionError("POST " + path + " answered " + r.status() + ": " + r.text());
+    return r;
+  }
+
+  /** Polls GET path until the body satisfies the condition, or fails after the deadline. */
+  public JsonNode await(String path, Predicate<JsonNode> condition, Duration deadline) throws Exception {
+    long end = System.nanoTime() + deadline.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < end) {
+      Response r = get(path);
+      last = r.body();
+      if (r.status() == 200 && condition.test(last)) return last;
+      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    }
+    throw new AssertionError("condition not met within " + deadline + " on " + path + "; last: " + last);
+  }
+
+  private Response send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode body = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    return new Response(r.statusCode(), body, r.body());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tally.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged JAR, as a user runs it: 500 events accepted with a 5 s delay, the process killed with SIGKILL
+ * before any is due, restarted on the same data directory: every event ends with exactly one verdict.
+ */
+class CrashRecoveryIT {
+  private Path dataDir;
+  private int port;
+  private Process tally;
+  private Vertx vertx;
+  private Services services;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    dataDir = Files.createTempDirectory("tally-crash-");
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    vertx = Vertx.vertx();
+    services = new Services(vertx);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (tally != null) tally.destroyForcibly().waitFor();
+    services.sql("DROP TABLE IF EXISTS " + services.prefix + "_crash");
+    services.close();
+    vertx.close();
+  }
+
+  private ApiClient start() throws Exception {
+    File jar = new File("target/tally.jar");
+    assertTrue(jar.exists(), "run after mvn package");
+    tally = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.getAbsolutePath(), "--http.port=" + port,
+        "--http.host=127.0.0.1", "--store.h2.path=" + dataDir)
+        .redirectErrorStream(true).redirectOutput(dataDir.resolve("tally.log").toFile()).start();
+    ApiClient api = new ApiClient(port);
+    api.await("/health", body -> body != null && "UP".equals(body.path("status").asText()), Duration.ofSeconds(60));
+    return api;
+  }
+
+  @Test
+  void killedBeforeJobsAreDueLosesNone() throws Exception {
+    String table = services.prefix + "_crash";
+    services.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+    ApiClient api = start();
+    String source = api.create("/api/v1/event-sources", "{\"name\":\"crash\",\"kind\":\"API\"}").id();
+    String mysql = api.create("/api/v1/data-sources", "{\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\","
+        + "\"database\":\"test\",\"user\":\"root\"}").id();
+    String redis = api.create("/api/v1/data-sources", "{\"name\":\"cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\"}").id();
+    String task = api.create("/api/v1/tasks", """
+        {"name": "crash", "eventSourceId": "%s",
+         "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["status"]},
+         "right": {"dataSourceId": "%s", "key": "%s:crash:#{id}", "valueType": "STRING"},
+         "compare": [{"left": "status", "right": "$"}],
+         "strategy": {"delayMs": 5000}}
+        """.formatted(source, mysql, table, redis, services.prefix)).id();
+
+    for (int batch = 0; batch < 5; batch++) {
+      StringBuilder events = new StringBuilder("[");
+      for (int i = 0; i < 100; i++) {
+        int id = batch * 100 + i;
+        events.append(i == 0 ? "" : ",").append("{\"id\":\"e").append(id).append("\",\"op\":\"UPDATE\",\"data\":{\"id\":").append(id).append("}}");
+      }
+      ApiClient.Response r = api.post("/api/v1/events/" + source, events.append("]").toString());
+      assertEquals(202, r.status(), r.text());
+    }
+    tally.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
+    assertThrows(java.io.IOException.class, () -> api.get("/health"), "the node is down");
+
+    ApiClient restarted = start();
+    JsonNode stats = restarted.await("/api/v1/tasks/" + task + "/stats?bucket=day",
+        s -> s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong() >= 500, Duration.ofSeconds(60));
+    // every id is missing on both sides: a delete that reached both, so PASS
+    assertEquals(500, stats.get("pass").asLong(), stats.toString());
+    assertEquals(0, stats.get("fail").asLong() + stats.get("error").asLong());
+    assertEquals(0, restarted.get("/api/v1/jobs").body().get("items").size(), "no job left behind");
+  }
+}
