@@ -20,6 +20,7 @@ import dev.tally.store.Db;
 import dev.tally.store.JobRepository;
 import dev.tally.store.Migrations;
 import dev.tally.store.ResultRepository;
+import dev.tally.store.ResultWriterVerticle;
 import dev.tally.strategy.StrategyChain;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -79,12 +80,13 @@ public final class Main {
     SideReaders readers = new SideReaders(vertx);
     JobRepository jobs = new JobRepository(pool);
     WaitingJobs waiting = new WaitingJobs();
-    LocalJobQueue queue = new LocalJobQueue(vertx.eventBus(), jobs, new ResultRepository(pool), waiting);
+    LocalJobQueue queue = new LocalJobQueue(vertx.eventBus(), jobs, waiting);
     StrategyChain chain = StrategyChain.standard();
     HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain);
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
     return cache.reload()
+        .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(new ResultRepository(pool))))
         .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
             new DeploymentOptions().setInstances(config.compareInstances())))
         .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))

@@ -41,6 +41,12 @@ public final class HttpApiVerticle extends VerticleBase {
         new JobRepository(pool), chain,
         config.maxEventsPerPost());
     Router router = Router.router(vertx);
+    // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
+    router.route("/api/*").handler(ctx -> {
+      String type = ctx.request().getHeader("content-type");
+      if (type != null && !type.startsWith("application/json")) ctx.request().headers().set("content-type", "application/json");
+      ctx.next();
+    });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);

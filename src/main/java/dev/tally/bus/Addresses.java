@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String JOBS_DUE = PREFIX + "jobs.due";
   /** JobFinished: a job left the compare stage (final result recorded or rescheduled) (scheduler). */
   public static final String JOBS_FINISHED = PREFIX + "jobs.finished";
+  /** Completion → Boolean (recorded now): a job's final result, written in group commits (result writer). */
+  public static final String RESULTS_RECORD = PREFIX + "results.record";
   /** TryRequest → Result: run a task once, store nothing (compare verticles). */
   public static final String COMPARE_TRY = PREFIX + "compare.try";
   /** ConfigChanged, published: caches reload. */

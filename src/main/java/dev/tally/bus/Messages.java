@@ -34,5 +34,6 @@ public final class Messages {
 
   /** Every message type, for codec registration. */
   public static final List<Class<?>> TYPES = List.of(IngestRequest.class, IngestReply.class, JobBatch.class,
-      JobFinished.class, TryRequest.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class);
+      JobFinished.class, TryRequest.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class,
+      dev.tally.store.ResultRepository.Completion.class);
 }

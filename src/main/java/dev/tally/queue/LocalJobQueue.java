@@ -6,7 +6,8 @@ import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
 import dev.tally.model.Result;
 import dev.tally.store.JobRepository;
-import dev.tally.store.ResultRepository;
+import dev.tally.store.ResultRepository.Completion;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
@@ -18,13 +19,11 @@ import java.util.List;
 public final class LocalJobQueue implements JobQueue {
   private final EventBus bus;
   private final JobRepository jobs;
-  private final ResultRepository results;
   private final WaitingJobs waiting;
 
-  public LocalJobQueue(EventBus bus, JobRepository jobs, ResultRepository results, WaitingJobs waiting) {
+  public LocalJobQueue(EventBus bus, JobRepository jobs, WaitingJobs waiting) {
     this.bus = bus;
     this.jobs = jobs;
-    this.results = results;
     this.waiting = waiting;
   }
 
@@ -45,7 +44,9 @@ public final class LocalJobQueue implements JobQueue {
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
-    return results.record(job, result).onSuccess(v -> finished(job));
+    return bus.<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result))
+        .map(Message::body)
+        .onSuccess(v -> finished(job));
   }
 
   @Override

@@ -40,6 +40,8 @@ public final class RedisSideReader implements SideReader {
     RedisOptions options = new RedisOptions()
         .setConnectionString("redis://" + address + "/" + db)
         .setMaxPoolSize(dataSource.poolSize() == null ? MySqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize())
+        // waiters are bounded by the read time-out, not by a queue length that a burst would overflow
+        .setMaxPoolWaiting(-1)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs));
     // set apart from the connection string so a password needs no URL-escaping
     if (dataSource.password() != null && !dataSource.password().isEmpty()) options.setPassword(dataSource.password());

@@ -9,6 +9,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 
 /**
@@ -22,33 +28,84 @@ public final class ResultRepository {
     this.pool = pool;
   }
 
+  /** A job's final result, to be recorded. */
+  public record Completion(Job job, Result result) {
+  }
+
   /** True if the result was recorded now, false if it had been before. */
   public Future<Boolean> record(Job job, Result result) {
-    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM jobs WHERE id = ? AND attempt = ?")
-        .execute(Tuple.of(job.id(), job.attempt()))
-        .compose(deleted -> deleted.rowCount() == 0
-            ? Future.succeededFuture(false)
-            : store(conn, result).compose(v -> count(conn, result)).map(true)));
+    return recordAll(List.of(new Completion(job, result))).map(recorded -> recorded.get(0));
   }
 
-  private Future<Void> store(SqlConnection conn, Result r) {
-    if (r.status() == Status.PASS) return Future.succeededFuture();
+  /**
+   * Records many results in one transaction: deletes their jobs, stores FAIL/ERROR, adds the counts. A result
+   * whose job (at that attempt) is gone was recorded before (a replay after a crash) and is skipped; the
+   * answer says, per completion, whether it was recorded now.
+   */
+  public Future<List<Boolean>> recordAll(List<Completion> completions) {
+    if (completions.isEmpty()) return Future.succeededFuture(List.of());
+    return pool.withTransaction(conn -> pendingAttempts(conn, completions).compose(pending -> {
+      List<Completion> fresh = completions.stream()
+          .filter(c -> Integer.valueOf(c.job().attempt()).equals(pending.remove(c.job().id())))
+          .toList();
+      Set<Completion> freshSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      freshSet.addAll(fresh);
+      return deleteJobs(conn, fresh)
+          .compose(v -> storeResults(conn, fresh))
+          .compose(v -> addCounts(conn, fresh))
+          .map(v -> completions.stream().map(freshSet::contains).toList());
+    }));
+  }
+
+  /** The current attempt of each of these jobs that still exists. */
+  private Future<Map<String, Integer>> pendingAttempts(SqlConnection conn, List<Completion> completions) {
+    Tuple ids = Tuple.tuple();
+    completions.forEach(c -> ids.addString(c.job().id()));
+    String marks = String.join(", ", Collections.nCopies(completions.size(), "?"));
+    return conn.preparedQuery("SELECT id, attempt FROM jobs WHERE id IN (" + marks + ")").execute(ids).map(rows -> {
+      Map<String, Integer> attempts = new HashMap<>();
+      rows.forEach(r -> attempts.put(r.getString(0), r.getInteger(1)));
+      return attempts;
+    });
+  }
+
+  private Future<Void> deleteJobs(SqlConnection conn, List<Completion> fresh) {
+    if (fresh.isEmpty()) return Future.succeededFuture();
+    List<Tuple> rows = fresh.stream().map(c -> Tuple.of(c.job().id())).toList();
+    return conn.preparedQuery("DELETE FROM jobs WHERE id = ?").executeBatch(rows).mapEmpty();
+  }
+
+  private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh) {
+    List<Tuple> rows = new ArrayList<>();
+    for (Completion c : fresh) {
+      Result r = c.result();
+      if (r.status() == Status.PASS) continue;
+      rows.add(Tuple.tuple().addString(r.id()).addString(r.taskId()).addString(r.eventId()).addInteger(r.attempts())
+          .addString(r.status().name()).addString(truncate(r.entityKey(), 255)).addLong(r.createdAt()).addString(Json.write(r)));
+    }
+    if (rows.isEmpty()) return Future.succeededFuture();
     return conn.preparedQuery("INSERT IGNORE INTO results (id, task_id, event_id, attempt, status, entity_key, created_at, body)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.tuple().addString(r.id()).addString(r.taskId()).addString(r.eventId()).addInteger(r.attempts())
-            .addString(r.status().name()).addString(truncate(r.entityKey(), 255)).addLong(r.createdAt()).addString(Json.write(r)))
-        .mapEmpty();
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)").executeBatch(rows).mapEmpty();
   }
 
-  private Future<Void> count(SqlConnection conn, Result r) {
-    long pass = r.status() == Status.PASS ? 1 : 0;
-    long fail = r.status() == Status.FAIL ? 1 : 0;
-    long error = r.status() == Status.ERROR ? 1 : 0;
+  // counts are summed per (task, minute) first: one upsert per counter row, not per result
+  private Future<Void> addCounts(SqlConnection conn, List<Completion> fresh) {
+    Map<String, long[]> sums = new TreeMap<>();
+    Map<String, Object[]> keys = new HashMap<>();
+    for (Completion c : fresh) {
+      Result r = c.result();
+      long minute = r.finishedAt() / 60_000;
+      String key = r.taskId() + '\u0000' + minute;
+      keys.putIfAbsent(key, new Object[] {r.taskId(), minute});
+      sums.computeIfAbsent(key, k -> new long[3])[r.status().ordinal()]++;
+    }
+    if (sums.isEmpty()) return Future.succeededFuture();
+    List<Tuple> rows = new ArrayList<>();
+    sums.forEach((key, n) -> rows.add(Tuple.of(keys.get(key)[0], keys.get(key)[1], n[0], n[1], n[2], n[0], n[1], n[2])));
     return conn.preparedQuery("INSERT INTO result_counts (task_id, bucket_minute, pass_count, fail_count, error_count)"
             + " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE pass_count = pass_count + ?,"
             + " fail_count = fail_count + ?, error_count = error_count + ?")
-        .execute(Tuple.of(r.taskId(), r.finishedAt() / 60_000, pass, fail, error, pass, fail, error))
-        .mapEmpty();
+        .executeBatch(rows).mapEmpty();
   }
 
   public record Page(List<Result> items, String nextCursor) {

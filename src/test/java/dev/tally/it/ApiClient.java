@@ -54,10 +54,13 @@ public final class ApiClient {
     long end = System.nanoTime() + deadline.toNanos();
     JsonNode last = null;
     while (System.nanoTime() < end) {
-      Response r = get(path);
-      last = r.body();
-      if (r.status() == 200 && condition.test(last)) return last;
-      Thread.onSpinWait();
+      try {
+        Response r = get(path);
+        last = r.body();
+        if (r.status() == 200 && condition.test(last)) return last;
+      } catch (java.io.IOException notUpYet) {
+        last = null;
+      }
       java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
     }
     throw new AssertionError("condition not met within " + deadline + " on " + path + "; last: " + last);
