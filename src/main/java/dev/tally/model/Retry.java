@@ -14,7 +14,11 @@ public record Retry(Integer onFail, Integer onError, Long backoffMs, Double mult
     multiplier = multiplier == null || multiplier <= 0 ? 1.0 : multiplier;
   }
 
+  /** The longest wait between attempts, whatever the multiplier makes of it. */
+  public static final long MAX_BACKOFF_MS = 24L * 3_600_000;
+
   public long backoffBefore(int nextAttempt) {
-    return (long) (backoffMs * Math.pow(multiplier, Math.max(0, nextAttempt - 2)));
+    double wait = backoffMs * Math.pow(multiplier, Math.max(0, nextAttempt - 2));
+    return (long) Math.min(wait, MAX_BACKOFF_MS);
   }
 }

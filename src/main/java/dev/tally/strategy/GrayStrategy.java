@@ -4,7 +4,6 @@ import dev.tally.model.Job;
 import dev.tally.model.Strategy;
 import dev.tally.model.Task;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
 
 /**
  * Gray release: checks a fixed share of entities. The decision hashes (task, entity key), so the same
@@ -25,10 +24,18 @@ public final class GrayStrategy implements StrategyFilter {
     return Admission.drop(name(), "entity " + job.entityKey() + " outside sample rate " + s.sampleRate());
   }
 
-  /** A stable number in [0, 1) for this task and entity. */
+  /**
+   * A stable number in [0, 1) for this task and entity. FNV-1a with a SplitMix64 finish: a linear hash such
+   * as CRC32 would make two tasks' samples identical or disjoint instead of independent.
+   */
   static double bucket(String taskId, String entityKey) {
-    CRC32 crc = new CRC32();
-    crc.update((taskId + "\u0000" + entityKey).getBytes(StandardCharsets.UTF_8));
-    return crc.getValue() / (double) (1L << 32);
+    long h = 0xcbf29ce484222325L;
+    for (byte b : (taskId + "\u0000" + entityKey).getBytes(StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+    h ^= h >>> 31;
+    return (h >>> 11) * 0x1.0p-53;
   }
 }
