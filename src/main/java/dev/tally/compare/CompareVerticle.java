@@ -57,7 +57,9 @@ public final class CompareVerticle extends VerticleBase {
       long started = System.currentTimeMillis();
       check(m.body().task(), m.body().event())
           .map(checked -> result(m.body().task(), m.body().event(),
-              TaskVariables.entityKey(m.body().task(), m.body().event().data()), checked, 1, List.of(), started))
+              TaskVariables.entityKey(m.body().task(), m.body().event().data()), checked, 1,
+              List.of(new Attempt(1, checked.verdict().status(), started, System.currentTimeMillis() - started,
+                  summary(checked.verdict()))), started))
           .onSuccess(m::reply)
           .onFailure(err -> Failures.reply(m, err));
     });

@@ -17,6 +17,14 @@ public record DataSource(String id, String name, DataSourceKind kind,
     headers = headers == null ? Map.of() : headers;
   }
 
+  /** Never shows the password: a data source may end up in a log line. */
+  @Override
+  public String toString() {
+    return "DataSource[id=" + id + ", name=" + name + ", kind=" + kind + ", host=" + host + ", port=" + port
+        + ", database=" + database + ", user=" + user + ", password=" + (password == null || password.isEmpty() ? "" : "***")
+        + ", baseUrl=" + baseUrl + "]";
+  }
+
   public int timeoutOrDefault() {
     return timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs;
   }

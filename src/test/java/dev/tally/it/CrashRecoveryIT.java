@@ -1,6 +1,7 @@
 package dev.tally.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,17 +40,18 @@ class CrashRecoveryIT {
   @AfterEach
   void tearDown() throws Exception {
     if (tally != null) tally.destroyForcibly().waitFor();
-    services.sql("DROP TABLE IF EXISTS " + services.prefix + "_crash");
+    services.sql("DROP TABLE IF EXISTS " + services.prefix + "_crash", "DROP USER IF EXISTS '" + services.prefix + "_ro'@'127.0.0.1'");
     services.close();
     vertx.close();
   }
 
+  /** Starts the JAR; its output is appended to tally.log across restarts. */
   private ApiClient start() throws Exception {
     File jar = new File("target/tally.jar");
     assertTrue(jar.exists(), "run after mvn package");
     tally = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.getAbsolutePath(), "--http.port=" + port,
         "--http.host=127.0.0.1", "--store.h2.path=" + dataDir)
-        .redirectErrorStream(true).redirectOutput(dataDir.resolve("tally.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();
     ApiClient api = new ApiClient(port);
     api.await("/health", body -> body != null && "UP".equals(body.path("status").asText()), Duration.ofSeconds(60));
     return api;
@@ -59,10 +61,15 @@ class CrashRecoveryIT {
   void killedBeforeJobsAreDueLosesNone() throws Exception {
     String table = services.prefix + "_crash";
     services.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+    // a read-only user with a real password, which must never show in the log or the API
+    String user = services.prefix + "_ro";
+    String password = "pw-" + services.prefix + "-Secr3t";
+    services.sql("CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'",
+        "GRANT SELECT ON test.* TO '" + user + "'@'127.0.0.1'");
     ApiClient api = start();
     String source = api.create("/api/v1/event-sources", "{\"name\":\"crash\",\"kind\":\"API\"}").id();
     String mysql = api.create("/api/v1/data-sources", "{\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\","
-        + "\"database\":\"test\",\"user\":\"root\"}").id();
+        + "\"database\":\"test\",\"user\":\"" + user + "\",\"password\":\"" + password + "\"}").id();
     String redis = api.create("/api/v1/data-sources", "{\"name\":\"cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\"}").id();
     String task = api.create("/api/v1/tasks", """
         {"name": "crash", "eventSourceId": "%s",
@@ -91,5 +98,9 @@ class CrashRecoveryIT {
     assertEquals(500, stats.get("pass").asLong(), stats.toString());
     assertEquals(0, stats.get("fail").asLong() + stats.get("error").asLong());
     assertEquals(0, restarted.get("/api/v1/jobs").body().get("items").size(), "no job left behind");
+
+    assertFalse(restarted.get("/api/v1/data-sources").text().contains(password));
+    assertFalse(restarted.get("/api/v1/data-sources/" + mysql).text().contains(password));
+    assertFalse(Files.readString(dataDir.resolve("tally.log")).contains(password), "the password is never logged");
   }
 }

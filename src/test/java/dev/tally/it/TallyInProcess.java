@@ -7,13 +7,17 @@ import dev.tally.config.TallyConfig;
 import dev.tally.store.StoreFixture;
 import io.vertx.core.Vertx;
 
-/** One Tally node in this JVM on a random port, with a fresh H2 store. */
+/** One Tally node in this JVM on a random port, with a fresh H2 store unless told otherwise. */
 public final class TallyInProcess implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final ApiClient api;
 
   public TallyInProcess() throws Exception {
-    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
+    this(StoreFixture.h2());
+  }
+
+  public TallyInProcess(TallyConfig.Store store) throws Exception {
+    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store,
         new TallyConfig.Queue("local", 64), 2, 1000);
     int port = await(Main.start(vertx, config));
     api = new ApiClient(port);
