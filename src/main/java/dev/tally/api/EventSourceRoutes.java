@@ -64,8 +64,8 @@ final class EventSourceRoutes {
   }
 
   private static EventSource withIdentity(EventSource in, String id, long createdAt, long updatedAt) {
-    return new EventSource(id, in.name(), in.kind(), in.database(), in.table(), in.topic(), in.format(), in.connector(),
-        createdAt, updatedAt);
+    return new EventSource(id, in.name(), in.kind(), in.database(), in.table(), in.topic(), in.topicPattern(), in.format(),
+        in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt);
   }
 
   private static EventSource validate(EventSource es) {

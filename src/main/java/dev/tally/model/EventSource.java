@@ -1,6 +1,30 @@
 package dev.tally.model;
 
-/** Where change events come from. BINLOG sources are matched by database + table. */
+/**
+ * Where change events come from. API sources take POSTed events. BINLOG sources take row changes of
+ * {@code database}.{@code table}: with connector KAFKA (default) from {@code topic} (a name, or a regular
+ * expression when {@code topicPattern} is true) in {@code format}; with connector DIRECT read from the
+ * binlog of the MySQL/MariaDB data source {@code dataSourceId}, as replica {@code serverId}.
+ */
 public record EventSource(String id, String name, EventSourceKind kind, String database, String table,
-                          String topic, String format, String connector, long createdAt, long updatedAt) {
+                          String topic, Boolean topicPattern, String format, String connector,
+                          String dataSourceId, Long serverId, long createdAt, long updatedAt) {
+  public static final String KAFKA = "KAFKA";
+  public static final String DIRECT = "DIRECT";
+
+  public EventSource {
+    topicPattern = topicPattern != null && topicPattern;
+    if (kind == EventSourceKind.BINLOG) {
+      connector = connector == null ? KAFKA : connector.toUpperCase(java.util.Locale.ROOT);
+      format = format == null ? "NATIVE" : format.toUpperCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public boolean isKafka() {
+    return kind == EventSourceKind.BINLOG && KAFKA.equals(connector);
+  }
+
+  public boolean isDirect() {
+    return kind == EventSourceKind.BINLOG && DIRECT.equals(connector);
+  }
 }
