@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure MariaDB (127.0.0.1:3306, root with an empty password,
-# database `test`), Redis (127.0.0.1:6379), Java 17 and Maven are there, then runs `mvn -B verify`.
+# database `test`), Redis (127.0.0.1:6379), Java 17 and Maven are there, starts a Kafka broker
+# (127.0.0.1:19092) and a second MariaDB with its binlog on (127.0.0.1:3307), then runs `mvn -B verify`.
 #
 #   scripts/test.sh [extra mvn args...]      e.g. scripts/test.sh -Dtest='dev.tally.strategy.**'
 #
@@ -210,6 +211,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ensure_mariadb
 ensure_redis
 ensure_java
+# servers that only the tests need, each from its own script (they run on 127.0.0.1 and stay up for the
+# next run; `scripts/infra/<name>.sh stop` stops one)
+scripts/infra/kafka.sh start
+scripts/infra/mariadb-binlog.sh start
 
 if [[ ${TALLY_TEST_SERVICES_ONLY:-} == 1 ]]; then
   say "TALLY_TEST_SERVICES_ONLY=1: services ready, not running Maven"

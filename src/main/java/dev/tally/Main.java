@@ -10,13 +10,19 @@ import dev.tally.config.ConfigLoader;
 import dev.tally.config.ConfigSpec;
 import dev.tally.config.TallyConfig;
 import dev.tally.dispatch.DispatcherVerticle;
+import dev.tally.ingest.KafkaIngestVerticle;
+import dev.tally.ingest.binlog.DirectBinlogVerticle;
+import dev.tally.ops.Metrics;
+import dev.tally.ops.RetentionVerticle;
 import dev.tally.queue.LocalJobQueue;
 import dev.tally.queue.SchedulerVerticle;
 import dev.tally.queue.WaitingJobs;
 import dev.tally.source.SideReaders;
+import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.ConfigRepository;
 import dev.tally.store.Db;
+import dev.tally.store.DeadLetterRepository;
 import dev.tally.store.JobRepository;
 import dev.tally.store.Migrations;
 import dev.tally.store.ResultRepository;
@@ -57,8 +63,9 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     start(vertx, config)
-        .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {})",
-            System.currentTimeMillis() - started, config.http().host(), port, config.store().kind(), config.queue().kind()))
+        .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {}, kafka {})",
+            System.currentTimeMillis() - started, config.http().host(), port, config.store().kind(), config.queue().kind(),
+            config.kafka().enabled() ? config.kafka().bootstrapServers() : "off"))
         .onFailure(err -> {
           LOG.error("Tally failed to start: {}", err.getMessage(), err);
           vertx.close().onComplete(v -> System.exit(1));
@@ -82,7 +89,11 @@ public final class Main {
     WaitingJobs waiting = new WaitingJobs();
     LocalJobQueue queue = new LocalJobQueue(vertx.eventBus(), jobs, waiting);
     StrategyChain chain = StrategyChain.standard();
-    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain);
+    Metrics metrics = new Metrics();
+    metrics.describe("tally_jobs_waiting", "jobs queued on this node and not yet being checked");
+    metrics.gauge("tally_jobs_waiting", waiting::size);
+    DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
+    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, metrics);
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
     return cache.reload()
@@ -91,6 +102,11 @@ public final class Main {
             new DeploymentOptions().setInstances(config.compareInstances())))
         .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
         .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight())))
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
+        .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
+        .compose(v -> config.kafka().enabled()
+            ? vertx.deployVerticle(new KafkaIngestVerticle(config.kafka(), cache, deadLetters, waiting::size, metrics))
+            : Future.succeededFuture("no kafka"))
         .compose(v -> vertx.deployVerticle(api))
         .map(v -> api.actualPort());
   }

@@ -1,5 +1,9 @@
 package dev.tally.api;
 
+import dev.tally.ingest.binlog.BinlogStart;
+import dev.tally.ingest.format.EventFormats;
+import dev.tally.model.DataSource;
+import dev.tally.model.DataSourceKind;
 import dev.tally.model.EventSource;
 import dev.tally.model.EventSourceKind;
 import dev.tally.model.Json;
@@ -40,7 +44,8 @@ final class EventSourceRoutes {
     Http.respond(ctx, 201, api.config().eventSource(es.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("event source " + es.id() + " already exists"))
-            : api.config().insert(es))
+            : startPosition(es))
+        .compose(v -> api.config().insert(es))
         .compose(v -> api.configChanged("event-source", es.id()))
         .map(es));
   }
@@ -59,8 +64,20 @@ final class EventSourceRoutes {
       if (!tasks.isEmpty()) {
         return Future.failedFuture(new ApiErrors.Conflict("event source " + id + " has tasks " + tasks.stream().map(Task::id).toList()));
       }
-      return api.config().deleteEventSource(id).compose(v -> api.configChanged("event-source", id));
+      return api.config().deleteEventSource(id)
+          .compose(v -> api.binlogPositions().delete(id))
+          .compose(v -> api.configChanged("event-source", id));
     }));
+  }
+
+  /** A DIRECT source starts reading where the binlog is now; a server that cannot serve it is refused here. */
+  private Future<Void> startPosition(EventSource es) {
+    if (!es.isDirect()) return Future.succeededFuture();
+    DataSource ds = api.cache().dataSource(es.dataSourceId());
+    return BinlogStart.current(api.vertx(), ds)
+        .recover(err -> Future.failedFuture(new ValidationException("dataSourceId", "cannot read the binlog position",
+            String.valueOf(err.getMessage()))))
+        .compose(position -> api.binlogPositions().save(es.id(), position));
   }
 
   private static EventSource withIdentity(EventSource in, String id, long createdAt, long updatedAt) {
@@ -68,12 +85,32 @@ final class EventSourceRoutes {
         in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt);
   }
 
-  private static EventSource validate(EventSource es) {
+  private EventSource validate(EventSource es) {
     Http.requireText(es.name(), "name");
     if (es.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(EventSourceKind.values()));
-    if (es.kind() == EventSourceKind.BINLOG) {
-      Http.requireText(es.database(), "database");
-      Http.requireText(es.table(), "table");
+    if (es.kind() != EventSourceKind.BINLOG) return es;
+    Http.requireText(es.database(), "database");
+    Http.requireText(es.table(), "table");
+    if (es.isKafka()) {
+      Http.requireText(es.topic(), "topic");
+      if (!EventFormats.NAMES.contains(es.format())) {
+        throw new ValidationException("format", "unknown format", "one of " + EventFormats.NAMES);
+      }
+      if (es.topicPattern()) {
+        try {
+          java.util.regex.Pattern.compile(es.topic());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new ValidationException("topic", "not a regular expression", e.getDescription());
+        }
+      }
+    } else if (es.isDirect()) {
+      Http.requireText(es.dataSourceId(), "dataSourceId");
+      DataSource ds = api.cache().dataSource(es.dataSourceId());
+      if (ds == null || ds.kind() != DataSourceKind.MYSQL) {
+        throw new ValidationException("dataSourceId", "not a MYSQL data source", "the direct connector reads a MySQL/MariaDB binlog");
+      }
+    } else {
+      throw new ValidationException("connector", "unknown connector", "KAFKA or DIRECT");
     }
     return es;
   }

@@ -2,7 +2,10 @@ package dev.tally.api;
 
 import dev.tally.config.TallyConfig;
 import dev.tally.source.SideReaders;
+import dev.tally.ops.Metrics;
+import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
+import dev.tally.store.DeadLetterRepository;
 import dev.tally.store.ConfigRepository;
 import dev.tally.store.JobRepository;
 import dev.tally.store.ResultRepository;
@@ -25,20 +28,23 @@ public final class HttpApiVerticle extends VerticleBase {
   private final ConfigCache cache;
   private final SideReaders readers;
   private final StrategyChain chain;
+  private final Metrics metrics;
   private HttpServer server;
 
-  public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain) {
+  public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain,
+                         Metrics metrics) {
     this.config = config;
     this.pool = pool;
     this.cache = cache;
     this.readers = readers;
     this.chain = chain;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool),
-        new JobRepository(pool), chain,
+        new JobRepository(pool), new BinlogPositionRepository(pool), chain,
         config.maxEventsPerPost());
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
@@ -53,6 +59,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new TaskRoutes(api).mount(router);
     new EventRoutes(api).mount(router);
     new ResultRoutes(api).mount(router);
+    new OpsRoutes(new DeadLetterRepository(pool), metrics).mount(router);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
     router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()
         .onSuccess(r -> Http.json(ctx, 200, Map.of("status", "READY")))

@@ -18,7 +18,13 @@ public final class ConfigSpec {
       new ConfigKey("queue.kind", "local", "job queue: local (persisted in the store, timers in the scheduler)", false),
       new ConfigKey("queue.maxInFlight", "256", "jobs being checked at once on this node", false),
       new ConfigKey("compare.instances", "2", "compare verticle instances", false),
-      new ConfigKey("events.maxBatch", "1000", "most events in one POST", false));
+      new ConfigKey("events.maxBatch", "1000", "most events in one POST", false),
+      new ConfigKey("jobs.dedupeHours", "24", "how long a finished job is remembered, so a replayed event makes no second verdict", false),
+      new ConfigKey("deadLetters.retentionDays", "7", "how long dead letters are kept", false),
+      new ConfigKey("kafka.bootstrapServers", "", "Kafka brokers (host:port,...); empty: no Kafka ingestion", false),
+      new ConfigKey("kafka.groupId", "tally", "consumer group shared by every Tally node", false),
+      new ConfigKey("kafka.autoOffsetReset", "earliest", "where a new consumer group starts: earliest or latest", false),
+      new ConfigKey("kafka.maxPendingJobs", "20000", "pause Kafka partitions while this many jobs wait", false));
 
   private ConfigSpec() {
   }

@@ -1,5 +1,7 @@
 package dev.tally.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Where change events come from. API sources take POSTed events. BINLOG sources take row changes of
  * {@code database}.{@code table}: with connector KAFKA (default) from {@code topic} (a name, or a regular
@@ -20,10 +22,12 @@ public record EventSource(String id, String name, EventSourceKind kind, String d
     }
   }
 
+  @JsonIgnore
   public boolean isKafka() {
     return kind == EventSourceKind.BINLOG && KAFKA.equals(connector);
   }
 
+  @JsonIgnore
   public boolean isDirect() {
     return kind == EventSourceKind.BINLOG && DIRECT.equals(connector);
   }

@@ -3,6 +3,7 @@ package dev.tally.queue;
 import dev.tally.model.Job;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The jobs that are queued and not yet handed to a compare verticle, by (task, entity key). Keyed by job id,
@@ -10,16 +11,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WaitingJobs {
   private final ConcurrentHashMap<String, Set<String>> byEntity = new ConcurrentHashMap<>();
+  private final AtomicInteger size = new AtomicInteger();
 
   public void add(Job job) {
-    byEntity.computeIfAbsent(key(job.taskId(), job.entityKey()), k -> ConcurrentHashMap.newKeySet()).add(job.id());
+    byEntity.compute(key(job.taskId(), job.entityKey()), (k, ids) -> {
+      Set<String> set = ids != null ? ids : ConcurrentHashMap.newKeySet();
+      if (set.add(job.id())) size.incrementAndGet();
+      return set;
+    });
   }
 
   public void remove(Job job) {
     byEntity.computeIfPresent(key(job.taskId(), job.entityKey()), (k, ids) -> {
-      ids.remove(job.id());
+      if (ids.remove(job.id())) size.decrementAndGet();
       return ids.isEmpty() ? null : ids;
     });
+  }
+
+  /** How many jobs wait; the bound for back-pressure on ingestion. */
+  public int size() {
+    return size.get();
   }
 
   public boolean contains(String taskId, String entityKey) {

@@ -65,6 +65,10 @@ public final class ConfigCache {
     return snapshot.eventSources().get(id);
   }
 
+  public List<EventSource> eventSources() {
+    return List.copyOf(snapshot.eventSources().values());
+  }
+
   public Task task(String id) {
     return snapshot.tasks().get(id);
   }

@@ -17,16 +17,19 @@ public final class JobRepository {
   }
 
   /**
-   * Persists new jobs and returns those actually inserted: a job id already present (the same event posted
-   * again while its job waits) is left as it is. JDBC batches do not report per-row counts, so the ids already
-   * present are looked up first; a concurrent duplicate is harmless (the scheduler keys jobs by id).
+   * Persists new jobs and returns those actually inserted. A job id already waiting, or finished recently
+   * (a Kafka message replayed after a crash, a POST sent twice), makes no new job, so no second verdict.
+   * JDBC batches do not report per-row counts, so the known ids are looked up first; a concurrent duplicate
+   * is harmless (the scheduler keys jobs by id).
    */
   public Future<List<Job>> insertAll(List<Job> jobs) {
     if (jobs.isEmpty()) return Future.succeededFuture(List.of());
-    Tuple ids = Tuple.tuple();
-    jobs.forEach(j -> ids.addString(j.id()));
     String marks = String.join(", ", java.util.Collections.nCopies(jobs.size(), "?"));
-    return pool.preparedQuery("SELECT id FROM jobs WHERE id IN (" + marks + ")").execute(ids).compose(existing -> {
+    Tuple twice = Tuple.tuple();
+    jobs.forEach(j -> twice.addString(j.id()));
+    jobs.forEach(j -> twice.addString(j.id()));
+    return pool.preparedQuery("SELECT id FROM jobs WHERE id IN (" + marks + ") UNION ALL SELECT id FROM done_jobs WHERE id IN (" + marks + ")")
+        .execute(twice).compose(existing -> {
       java.util.Set<String> present = new java.util.HashSet<>();
       existing.forEach(r -> present.add(r.getString(0)));
       List<Job> fresh = jobs.stream().filter(j -> !present.contains(j.id())).toList();
@@ -61,6 +64,11 @@ public final class JobRepository {
           rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
           return out;
         });
+  }
+
+  /** Forgets finished jobs older than {@code before}: replays older than that are checked again. */
+  public Future<Integer> forgetFinishedBefore(long before) {
+    return Writes.execute(pool, "DELETE FROM done_jobs WHERE finished_at < ?", Tuple.of(before)).map(r -> r.rowCount());
   }
 
   public Future<Long> count() {

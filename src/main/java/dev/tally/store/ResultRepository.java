@@ -69,10 +69,14 @@ public final class ResultRepository {
     });
   }
 
+  /** Deletes the jobs and remembers them as done, so a replay of their events makes no second verdict. */
   private Future<Void> deleteJobs(SqlConnection conn, List<Completion> fresh) {
     if (fresh.isEmpty()) return Future.succeededFuture();
-    List<Tuple> rows = fresh.stream().map(c -> Tuple.of(c.job().id())).toList();
-    return conn.preparedQuery("DELETE FROM jobs WHERE id = ?").executeBatch(rows).mapEmpty();
+    List<Tuple> ids = fresh.stream().map(c -> Tuple.of(c.job().id())).toList();
+    List<Tuple> done = fresh.stream().map(c -> Tuple.of(c.job().id(), c.result().finishedAt())).toList();
+    return conn.preparedQuery("DELETE FROM jobs WHERE id = ?").executeBatch(ids)
+        .compose(v -> conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)").executeBatch(done))
+        .mapEmpty();
   }
 
   private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh) {

@@ -68,7 +68,8 @@ public final class ApiClient {
 
   private Response send(HttpRequest.Builder request) throws Exception {
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode body = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    boolean json = r.headers().firstValue("content-type").orElse("").startsWith("application/json");
+    JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
     return new Response(r.statusCode(), body, r.body());
   }
 }

@@ -84,7 +84,7 @@ class ConfigApiTest {
     services.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20))",
         "INSERT INTO " + table + " VALUES (1, 'PAID')");
     services.redis("SET", services.prefix + ":cfg:1", "PAID");
-    String source = api.create("/api/v1/event-sources", "{\"name\":\"binlog\",\"kind\":\"BINLOG\",\"database\":\"test\",\"table\":\"" + table + "\"}").id();
+    String source = api.create("/api/v1/event-sources", "{\"name\":\"binlog\",\"kind\":\"BINLOG\",\"topic\":\"" + table + "\",\"format\":\"CANAL\",\"database\":\"test\",\"table\":\"" + table + "\"}").id();
     String db = api.create("/api/v1/data-sources", "{\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\",\"database\":\"test\",\"user\":\"root\"}").id();
     String cache = api.create("/api/v1/data-sources", "{\"name\":\"cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\"}").id();
     String task = api.create("/api/v1/tasks", """

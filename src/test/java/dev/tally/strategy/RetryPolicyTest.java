@@ -87,21 +87,31 @@ class RetryPolicyTest {
   @Test
   void backoffIsCountedFromNow() {
     Task task = taskWith(new Retry(1, 0, 700L, 3.0));
-    Task t = task;
-    assertEquals(OptionalLong.of(12_345L + 700), RetryPolicy.nextAttemptAt(t, jobAtAttempt(t, 1), Status.FAIL, 12_345L));
+    assertEquals(OptionalLong.of(12_345L + 700),
+        RetryPolicy.nextAttemptAt(task, jobAtAttempt(task, 1), Status.FAIL, 12_345L));
   }
 
   /**
    * onFail may be up to 100 and the multiplier is not bounded, so backoffMs × multiplier^n can exceed a
-   * long: the cast saturates at Long.MAX_VALUE and now + Long.MAX_VALUE wraps to a negative due time, so
-   * the job was retried at once; waits are now capped at Retry.MAX_BACKOFF_MS.
+   * long: the wait is capped at Retry.MAX_BACKOFF_MS, and now + wait must never wrap into the past.
    */
   @Test
-  void hugeBackoffNeverPutsTheNextAttemptInThePast() {
-    Task task = taskWith(new Retry(100, 0, 1_000L, 10.0));
+  void hugeBackoffIsCappedAndNeverInThePast() {
+    Task task = taskWith(new Retry(100, 100, 1_000L, 10.0));
+    long previous = 0;
     for (int attempt = 1; attempt <= 100; attempt++) {
-      long at = next(task, attempt, Status.FAIL).orElseThrow();
-      assertTrue(at >= NOW, "attempt " + attempt + " next at " + at);
+      long wait = next(task, attempt, attempt % 2 == 0 ? Status.FAIL : Status.ERROR).orElseThrow() - NOW;
+      assertTrue(wait >= previous, "attempt " + attempt + ": waits never shrink, " + wait + " < " + previous);
+      assertTrue(wait <= Retry.MAX_BACKOFF_MS, "attempt " + attempt + ": wait " + wait);
+      previous = wait;
     }
+    assertEquals(Retry.MAX_BACKOFF_MS, previous);
+    assertEquals(OptionalLong.empty(), next(task, 101, Status.FAIL));
+  }
+
+  @Test
+  void capAppliesToALargeInitialBackoffToo() {
+    Task task = taskWith(new Retry(1, 0, 7L * 24 * 3_600_000, 1.0));
+    assertEquals(OptionalLong.of(NOW + Retry.MAX_BACKOFF_MS), next(task, 1, Status.FAIL));
   }
 }
