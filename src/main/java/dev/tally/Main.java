@@ -101,7 +101,7 @@ public final class Main {
         .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
             new DeploymentOptions().setInstances(config.compareInstances())))
         .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
-        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight())))
+        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs())))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()

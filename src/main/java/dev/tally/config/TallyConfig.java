@@ -32,7 +32,10 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
-  public record Queue(String kind, int maxInFlight) {
+  public record Queue(String kind, int maxInFlight, long orphanAfterMs) {
+    public Queue(String kind, int maxInFlight) {
+      this(kind, maxInFlight, 30_000);
+    }
   }
 
   static TallyConfig from(Settings s) {
@@ -41,7 +44,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize")),
-        new Queue(s.oneOf("queue.kind", "local"), s.getInt("queue.maxInFlight")),
+        new Queue(s.oneOf("queue.kind", "local"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
         new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays")),
         new Kafka(s.get("kafka.bootstrapServers"), s.get("kafka.groupId"), s.oneOf("kafka.autoOffsetReset", "earliest", "latest"),

@@ -47,7 +47,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private KafkaConsumer<byte[], byte[]> consumer;
   private RecordRouter router = new RecordRouter(List.of());
   private String subscribed;
-  private boolean paused;
+  private volatile boolean paused;
   private boolean stopped;
   private long backoffMs = 200;
 
@@ -76,6 +76,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
     consumer.partitionsRevokedHandler(tps -> LOG.info("kafka partitions revoked: {}", names(tps)));
     metrics.describe("tally_kafka_messages_total", "Kafka messages read, per topic");
     metrics.describe("tally_dead_letters_total", "messages that could not become events");
+    metrics.describe("tally_kafka_paused", "1 while Kafka partitions are paused because too many jobs wait");
+    metrics.gauge("tally_kafka_paused", () -> paused ? 1 : 0);
     return vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> config.reload().onComplete(v -> refresh()))
         .completion()
         .compose(v -> refresh())

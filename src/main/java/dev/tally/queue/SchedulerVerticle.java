@@ -26,16 +26,25 @@ public final class SchedulerVerticle extends VerticleBase {
   private final JobRepository repository;
   private final WaitingJobs waiting;
   private final int maxInFlight;
+  private final long orphanAfterMs;
   private final PriorityQueue<Job> byDueTime = new PriorityQueue<>(Comparator.comparingLong(Job::dueAt));
   private final Map<String, Job> queued = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
   private long timerId = -1;
   private long timerDueAt = Long.MAX_VALUE;
 
-  public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight) {
+  private long sweepTimerId = -1;
+
+  /**
+   * {@code orphanAfterMs}: a job in the store overdue by that long and unknown here is adopted. It was left by
+   * a node that stopped or died while sharing the store; checking it twice is harmless, since a verdict is
+   * recorded only while its job row is still there.
+   */
+  public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight, long orphanAfterMs) {
     this.repository = repository;
     this.waiting = waiting;
     this.maxInFlight = maxInFlight;
+    this.orphanAfterMs = orphanAfterMs;
   }
 
   @Override
@@ -57,13 +66,39 @@ public final class SchedulerVerticle extends VerticleBase {
           });
           if (!pending.isEmpty()) LOG.info("resumed {} pending jobs from the store", pending.size());
           drain();
+          scheduleSweep();
           return null;
         });
+  }
+
+  private void scheduleSweep() {
+    sweepTimerId = vertx.setTimer(Math.max(1000, orphanAfterMs / 3), id -> adoptOrphans().onComplete(v -> scheduleSweep()));
+  }
+
+  private Future<Void> adoptOrphans() {
+    return repository.overdue(System.currentTimeMillis() - orphanAfterMs, 1000).<Void>map(overdue -> {
+      int adopted = 0;
+      for (Job job : overdue) {
+        if (queued.containsKey(job.id()) || inFlight.contains(job.id())) continue;
+        waiting.add(job);
+        add(job);
+        adopted++;
+      }
+      if (adopted > 0) {
+        LOG.info("adopted {} overdue job(s) left in the store by another node", adopted);
+        drain();
+      }
+      return null;
+    }).recover(err -> {
+      LOG.warn("orphan sweep failed: {}", err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   @Override
   public Future<?> stop() {
     if (timerId >= 0) vertx.cancelTimer(timerId);
+    if (sweepTimerId >= 0) vertx.cancelTimer(sweepTimerId);
     return Future.succeededFuture();
   }
 

@@ -54,6 +54,16 @@ public final class JobRepository {
     return list(null, Integer.MAX_VALUE);
   }
 
+  /** Jobs that were due before {@code dueBefore}, soonest first. */
+  public Future<List<Job>> overdue(long dueBefore, int limit) {
+    return pool.preparedQuery("SELECT body FROM jobs WHERE due_at < ? ORDER BY due_at LIMIT " + limit)
+        .execute(Tuple.of(dueBefore)).map(rows -> {
+          List<Job> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
+          return out;
+        });
+  }
+
   /** Waiting jobs, soonest due first, optionally of one task. */
   public Future<List<Job>> list(String taskId, int limit) {
     String where = taskId == null ? "" : " WHERE task_id = ?";

@@ -6,7 +6,10 @@ import dev.tally.model.Status;
 import dev.tally.model.Task;
 import java.util.OptionalLong;
 
-/** After a check: whether the job gets another attempt, and when. FAIL and ERROR have separate budgets. */
+/**
+ * After a check: whether the job gets another attempt, and when. FAIL and ERROR have separate budgets: a FAIL is
+ * retried while fewer than onFail earlier attempts failed, an ERROR while fewer than onError erred.
+ */
 public final class RetryPolicy {
   private RetryPolicy() {
   }
@@ -19,8 +22,9 @@ public final class RetryPolicy {
       case FAIL -> retry.onFail();
       case ERROR -> retry.onError();
     };
-    // attempt counts from 1; budgets count attempts after the first
-    if (job.attempt() > extraAttempts) return OptionalLong.empty();
+    // each status spends only its own budget: count earlier attempts that ended the same way
+    long spent = job.history().stream().filter(a -> a.status() == status).count();
+    if (spent >= extraAttempts) return OptionalLong.empty();
     return OptionalLong.of(now + retry.backoffBefore(job.attempt() + 1));
   }
 }

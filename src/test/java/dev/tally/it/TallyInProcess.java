@@ -22,7 +22,7 @@ public final class TallyInProcess implements AutoCloseable {
 
   public TallyInProcess(TallyConfig.Store store, TallyConfig.Kafka kafka) throws Exception {
     TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store,
-        new TallyConfig.Queue("local", 64), 2, 1000, new TallyConfig.Retention(24, 7), kafka);
+        new TallyConfig.Queue("local", 64, 3000), 2, 1000, new TallyConfig.Retention(24, 7), kafka);
     int port = await(Main.start(vertx, config));
     api = new ApiClient(port);
   }

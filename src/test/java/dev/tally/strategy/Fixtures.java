@@ -102,6 +102,15 @@ final class Fixtures {
     return job(task, entityKey, event("update", Map.of("id", entityKey), NOW));
   }
 
+  /** A job whose earlier attempts ended with these statuses; its attempt number follows them. */
+  static Job jobAfter(Task task, dev.tally.model.Status... previous) {
+    Job first = job(task, "42");
+    List<dev.tally.model.Attempt> history = new java.util.ArrayList<>();
+    for (int i = 0; i < previous.length; i++) history.add(new dev.tally.model.Attempt(i + 1, previous[i], 0, 1, ""));
+    return new Job(first.id(), first.taskId(), first.event(), first.entityKey(), previous.length + 1, first.dueAt(),
+        first.createdAt(), history);
+  }
+
   static Job jobAtAttempt(Task task, int attempt) {
     Job first = job(task, "42");
     return new Job(first.id(), first.taskId(), first.event(), first.entityKey(), attempt, first.dueAt(),

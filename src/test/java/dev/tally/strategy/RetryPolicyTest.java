@@ -17,8 +17,22 @@ class RetryPolicyTest {
     return strategy().retry(retry).task("task-1");
   }
 
+  /** The decision at {@code attempt} after a run of attempts that all ended with {@code status}. */
   private static OptionalLong next(Task task, int attempt, Status status) {
-    return RetryPolicy.nextAttemptAt(task, jobAtAttempt(task, attempt), status, NOW);
+    Status[] previous = new Status[attempt - 1];
+    java.util.Arrays.fill(previous, status);
+    return RetryPolicy.nextAttemptAt(task, Fixtures.jobAfter(task, previous), status, NOW);
+  }
+
+  @Test
+  void failAndErrorSpendSeparateBudgets() {
+    Task task = taskWith(new Retry(2, 2, 1_000L, 1.0));
+    // two errors used up the ERROR budget, not the FAIL one
+    assertTrue(RetryPolicy.nextAttemptAt(task, Fixtures.jobAfter(task, Status.ERROR, Status.ERROR), Status.FAIL, NOW).isPresent());
+    assertEquals(OptionalLong.empty(),
+        RetryPolicy.nextAttemptAt(task, Fixtures.jobAfter(task, Status.ERROR, Status.ERROR), Status.ERROR, NOW));
+    assertEquals(OptionalLong.empty(),
+        RetryPolicy.nextAttemptAt(task, Fixtures.jobAfter(task, Status.FAIL, Status.ERROR, Status.FAIL), Status.FAIL, NOW));
   }
 
   @Test
