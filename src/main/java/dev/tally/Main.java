@@ -3,6 +3,7 @@ package dev.tally;
 import dev.tally.api.HttpApiVerticle;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.RecordCodec;
+import dev.tally.cluster.ClusterSetup;
 import dev.tally.compare.CompareVerticle;
 import dev.tally.config.ConfigException;
 import dev.tally.config.ConfigKey;
@@ -14,7 +15,10 @@ import dev.tally.ingest.KafkaIngestVerticle;
 import dev.tally.ingest.binlog.DirectBinlogVerticle;
 import dev.tally.ops.Metrics;
 import dev.tally.ops.RetentionVerticle;
+import dev.tally.queue.JobQueue;
 import dev.tally.queue.LocalJobQueue;
+import dev.tally.queue.RocketMqConsumerVerticle;
+import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.queue.SchedulerVerticle;
 import dev.tally.queue.WaitingJobs;
 import dev.tally.source.SideReaders;
@@ -32,6 +36,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,32 +50,40 @@ public final class Main {
   public static void main(String[] args) {
     long started = System.currentTimeMillis();
     TallyConfig config;
+    boolean clustered;
     try {
       ConfigLoader.CommandLine cli = ConfigLoader.CommandLine.parse(args);
       if (cli.switches().contains("help")) {
         usage();
         return;
       }
-      if (cli.switches().contains("cluster")) {
-        throw new ConfigException("--cluster is not available in this version: run one node with embedded defaults");
-      }
-      if (!cli.switches().isEmpty()) throw new ConfigException("unknown switch --" + cli.switches().get(0));
+      clustered = cli.switches().contains("cluster");
+      List<String> unknown = cli.switches().stream().filter(sw -> !sw.equals("cluster")).toList();
+      if (!unknown.isEmpty()) throw new ConfigException("unknown switch --" + unknown.get(0));
       config = ConfigLoader.load(cli, System.getenv());
+      if (clustered && !config.store().kind().equals("mysql")) {
+        throw new ConfigException("--cluster needs the shared MySQL store: set store.kind=mysql (TALLY_STORE_KIND=mysql);"
+            + " the embedded H2 store belongs to one node");
+      }
     } catch (ConfigException e) {
       System.err.println("tally: " + e.getMessage() + " (see --help)");
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    start(vertx, config)
-        .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {}, kafka {})",
+    Future<Vertx> vertxReady = clustered ? ClusterSetup.start(config.cluster()) : Future.succeededFuture(Vertx.vertx());
+    vertxReady
+        .compose(vertx -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "tally-shutdown"));
+          return start(vertx, config).onFailure(err -> vertx.close());
+        })
+        .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {}, kafka {}, {})",
             System.currentTimeMillis() - started, config.http().host(), port, config.store().kind(), config.queue().kind(),
-            config.kafka().enabled() ? config.kafka().bootstrapServers() : "off"))
+            config.kafka().enabled() ? config.kafka().bootstrapServers() : "off",
+            clustered ? "cluster " + config.cluster().name() + " via " + config.cluster().members() : "single node"))
         .onFailure(err -> {
           LOG.error("Tally failed to start: {}", err.getMessage(), err);
-          vertx.close().onComplete(v -> System.exit(1));
+          System.exit(1);
         });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "tally-shutdown"));
   }
 
   /** Starts every part of a node on {@code vertx}; succeeds with the HTTP port. */
@@ -78,7 +91,7 @@ public final class Main {
     RecordCodec.registerAll(vertx);
     LOG.info("store: {}", config.store());
     return Db.open(vertx, config.store())
-        .compose(pool -> Migrations.apply(pool).map(pool))
+        .compose(pool -> Migrations.apply(pool, config.store().kind().equals("mysql")).map(pool))
         .compose(pool -> deploy(vertx, config, pool));
   }
 
@@ -87,9 +100,11 @@ public final class Main {
     SideReaders readers = new SideReaders(vertx);
     JobRepository jobs = new JobRepository(pool);
     WaitingJobs waiting = new WaitingJobs();
-    LocalJobQueue queue = new LocalJobQueue(vertx.eventBus(), jobs, waiting);
-    StrategyChain chain = StrategyChain.standard();
     Metrics metrics = new Metrics();
+    boolean local = config.queue().kind().equals("local");
+    RocketMqJobQueue rocketmq = local ? null : new RocketMqJobQueue(vertx, config.rocketmq(), cache, metrics);
+    JobQueue queue = local ? new LocalJobQueue(vertx.eventBus(), jobs, waiting) : rocketmq;
+    StrategyChain chain = StrategyChain.standard();
     metrics.describe("tally_jobs_waiting", "jobs queued on this node and not yet being checked");
     metrics.gauge("tally_jobs_waiting", waiting::size);
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
@@ -101,7 +116,9 @@ public final class Main {
         .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
             new DeploymentOptions().setInstances(config.compareInstances())))
         .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
-        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs())))
+        .compose(v -> local
+            ? vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs()))
+            : startRocketMq(vertx, config, rocketmq))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()
@@ -111,8 +128,22 @@ public final class Main {
         .map(v -> api.actualPort());
   }
 
+  /** The producer, then the consumers of both groups: normal and delayed jobs, and apart from them priority jobs. */
+  private static Future<String> startRocketMq(Vertx vertx, TallyConfig config, RocketMqJobQueue queue) {
+    TallyConfig.RocketMq mq = config.rocketmq();
+    int perConsumer = Math.max(1, config.queue().maxInFlight() / mq.consumersPerNode());
+    DeploymentOptions instances = new DeploymentOptions().setInstances(mq.consumersPerNode());
+    LOG.info("job queue: rocketmq at {} (topics {}, {}, {})", mq.endpoints(), mq.normalTopic(), mq.priorityTopic(), mq.delayTopic());
+    return queue.start()
+        .compose(v -> vertx.deployVerticle(() -> new RocketMqConsumerVerticle(queue, mq.consumerGroup(),
+            List.of(mq.normalTopic(), mq.delayTopic()), perConsumer), instances))
+        .compose(v -> vertx.deployVerticle(() -> new RocketMqConsumerVerticle(queue, mq.consumerGroup() + "-priority",
+            List.of(mq.priorityTopic()), perConsumer), instances));
+  }
+
   private static void usage() {
-    StringBuilder sb = new StringBuilder("usage: java -jar tally.jar [--config=conf/tally.yaml] [--name=value ...]\n\nsettings:\n");
+    StringBuilder sb = new StringBuilder("usage: java -jar tally.jar [--cluster] [--config=conf/tally.yaml] [--name=value ...]\n\n"
+        + "  --cluster  join the Hazelcast cluster of cluster.members (needs store.kind=mysql)\n\nsettings:\n");
     for (ConfigKey k : ConfigSpec.KEYS) {
       sb.append(String.format("  --%-24s %-32s default %-10s %s%n", k.name(), k.envName(), k.defaultValue().isEmpty() ? "\"\"" : k.defaultValue(), k.doc()));
     }

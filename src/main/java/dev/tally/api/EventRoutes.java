@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.IngestReply;
 import dev.tally.bus.Messages.IngestRequest;
 import dev.tally.model.Event;
@@ -28,7 +29,7 @@ final class EventRoutes {
     if (api.cache().eventSource(sourceId) == null) throw new ApiErrors.NotFound("event source", sourceId);
     List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
     Future<IngestReply> reply = api.vertx().eventBus()
-        .<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, events))
+        .<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, events), Delivery.LOCAL)
         .map(Message::body);
     Http.respond(ctx, 202, reply.map(r -> r.warnings().isEmpty()
         ? Map.of("eventIds", r.eventIds(), "jobs", r.jobs())

@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
 import dev.tally.model.DataSource;
@@ -79,7 +80,7 @@ final class TaskRoutes {
       if (missing != null) {
         throw new ValidationException("data." + missing, "missing template variable", "the task needs '" + missing + "'");
       }
-      return api.vertx().eventBus().<Result>request(Addresses.COMPARE_TRY, new TryRequest(task, event)).map(Message::body);
+      return api.vertx().eventBus().<Result>request(Addresses.COMPARE_TRY, new TryRequest(task, event), Delivery.LOCAL).map(Message::body);
     }));
   }
 

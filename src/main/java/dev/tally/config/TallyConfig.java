@@ -2,10 +2,31 @@ package dev.tally.config;
 
 /** The resolved configuration, as an immutable record tree. Each verticle is given its part. */
 public record TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
-                          Retention retention, Kafka kafka) {
+                          Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster) {
   /** The embedded defaults for everything not given: for tests and tools that build a config in code. */
   public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost) {
-    this(http, store, queue, compareInstances, maxEventsPerPost, new Retention(24, 7), Kafka.NONE);
+    this(http, store, queue, compareInstances, maxEventsPerPost, new Retention(24, 7), Kafka.NONE, RocketMq.DEFAULT);
+  }
+
+  public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
+                     Retention retention, Kafka kafka, RocketMq rocketmq) {
+    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, Cluster.SINGLE);
+  }
+
+  /** Hazelcast membership, used with --cluster. */
+  public record Cluster(String host, int port, String members, String name) {
+    public static final Cluster SINGLE = new Cluster("127.0.0.1", 5701, "127.0.0.1", "tally");
+  }
+
+  public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
+                     Retention retention, Kafka kafka) {
+    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, RocketMq.DEFAULT);
+  }
+
+  public record RocketMq(String endpoints, String normalTopic, String priorityTopic, String delayTopic,
+                         String consumerGroup, int consumersPerNode) {
+    public static final RocketMq DEFAULT = new RocketMq("127.0.0.1:8081", "tally-jobs", "tally-jobs-priority",
+        "tally-jobs-delay", "tally-compare", 2);
   }
 
   public record Retention(int dedupeHours, int deadLetterDays) {
@@ -44,10 +65,13 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize")),
-        new Queue(s.oneOf("queue.kind", "local"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
+        new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
         new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays")),
         new Kafka(s.get("kafka.bootstrapServers"), s.get("kafka.groupId"), s.oneOf("kafka.autoOffsetReset", "earliest", "latest"),
-            s.getInt("kafka.maxPendingJobs")));
+            s.getInt("kafka.maxPendingJobs")),
+        new RocketMq(s.get("rocketmq.endpoints"), s.get("rocketmq.normalTopic"), s.get("rocketmq.priorityTopic"),
+            s.get("rocketmq.delayTopic"), s.get("rocketmq.consumerGroup"), s.getInt("rocketmq.consumersPerNode")),
+        new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")));
   }
 }

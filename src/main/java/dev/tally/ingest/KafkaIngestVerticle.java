@@ -1,6 +1,7 @@
 package dev.tally.ingest;
 
 import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.IngestReply;
 import dev.tally.bus.Messages.IngestRequest;
 import dev.tally.config.TallyConfig;
@@ -156,7 +157,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     routed.events().forEach((sourceId, events) -> {
       for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_REQUEST) {
         List<Event> chunk = events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_REQUEST));
-        writes.add(vertx.eventBus().<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, List.copyOf(chunk))));
+        writes.add(vertx.eventBus().<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, List.copyOf(chunk)), Delivery.LOCAL));
       }
     });
     return Future.all(writes)

@@ -8,7 +8,10 @@ import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Forgets finished-job ids and old dead letters, every few minutes, with a timer that reschedules itself. */
+/**
+ * Forgets finished-job ids and old dead letters, every few minutes, with a timer that reschedules itself; in a
+ * cluster one node does it per round.
+ */
 public final class RetentionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionVerticle.class);
   private static final long EVERY_MS = 5 * 60_000;
@@ -40,7 +43,17 @@ public final class RetentionVerticle extends VerticleBase {
     timerId = vertx.setTimer(delay, id -> sweep().onComplete(v -> scheduleNext(EVERY_MS)));
   }
 
+  /** Once per round in the whole cluster: the node that gets the lock sweeps, the others skip. */
   Future<Void> sweep() {
+    return vertx.sharedData().getLockWithTimeout("tally.lease.retention", 100)
+        .compose(lock -> sweepNow().eventually(() -> {
+          lock.release();
+          return Future.succeededFuture();
+        }))
+        .recover(notOurs -> Future.succeededFuture());
+  }
+
+  private Future<Void> sweepNow() {
     long now = System.currentTimeMillis();
     return Future.join(
             jobs.forgetFinishedBefore(now - retention.dedupeHours() * 3_600_000L),

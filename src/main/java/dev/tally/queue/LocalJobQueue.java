@@ -1,6 +1,7 @@
 package dev.tally.queue;
 
 import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.JobBatch;
 import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
@@ -44,7 +45,7 @@ public final class LocalJobQueue implements JobQueue {
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
-    return bus.<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result))
+    return bus.<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result), Delivery.LOCAL)
         .map(Message::body)
         .onSuccess(v -> finished(job));
   }
@@ -62,10 +63,10 @@ public final class LocalJobQueue implements JobQueue {
   private void schedule(List<Job> batch) {
     if (batch.isEmpty()) return;
     batch.forEach(waiting::add);
-    bus.send(Addresses.JOBS_SCHEDULED, new JobBatch(batch));
+    bus.send(Addresses.JOBS_SCHEDULED, new JobBatch(batch), Delivery.LOCAL);
   }
 
   private void finished(Job job) {
-    bus.send(Addresses.JOBS_FINISHED, new JobFinished(job.id()));
+    bus.send(Addresses.JOBS_FINISHED, new JobFinished(job.id()), Delivery.LOCAL);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tally.queue;
 
 import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.JobBatch;
 import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
@@ -121,7 +122,7 @@ public final class SchedulerVerticle extends VerticleBase {
       queued.remove(job.id());
       waiting.remove(job);
       inFlight.add(job.id());
-      vertx.eventBus().send(Addresses.JOBS_DUE, job);
+      vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
     }
     armTimer(now);
   }

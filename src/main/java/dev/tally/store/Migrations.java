@@ -23,6 +23,21 @@ public final class Migrations {
   }
 
   public static Future<Integer> apply(Pool pool) {
+    return apply(pool, false);
+  }
+
+  /**
+   * On MySQL several nodes may start at once on an empty store: they take a named lock, so one migrates and
+   * the others find the schema up to date.
+   */
+  public static Future<Integer> apply(Pool pool, boolean mysql) {
+    if (!mysql) return migrate(pool);
+    return pool.withConnection(conn -> conn.query("SELECT GET_LOCK('tally_migrations', 120)").execute()
+        .compose(locked -> migrate(conn))
+        .eventually(() -> conn.query("SELECT RELEASE_LOCK('tally_migrations')").execute()));
+  }
+
+  private static Future<Integer> migrate(io.vertx.sqlclient.SqlClient pool) {
     return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)")
         .execute()
         .compose(v -> pool.query("SELECT MAX(version) FROM schema_version").execute())
@@ -34,7 +49,7 @@ public final class Migrations {
         .compose(current -> applyFrom(pool, current));
   }
 
-  private static Future<Integer> applyFrom(Pool pool, int current) {
+  private static Future<Integer> applyFrom(io.vertx.sqlclient.SqlClient pool, int current) {
     Future<Integer> chain = Future.succeededFuture(current);
     for (String script : SCRIPTS) {
       int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
@@ -44,7 +59,7 @@ public final class Migrations {
     return chain;
   }
 
-  private static Future<Integer> applyOne(Pool pool, String script, int version) {
+  private static Future<Integer> applyOne(io.vertx.sqlclient.SqlClient pool, String script, int version) {
     List<String> statements = statements(read(script));
     // DDL is not transactional in MySQL, so each statement runs on its own and the version is recorded last
     Future<Void> chain = Future.succeededFuture();
@@ -52,7 +67,8 @@ public final class Migrations {
       chain = chain.compose(v -> pool.query(sql).execute().mapEmpty());
     }
     return chain
-        .compose(v -> Writes.execute(pool, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", Tuple.of(version, System.currentTimeMillis())))
+        .compose(v -> pool.preparedQuery("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
+            .execute(Tuple.of(version, System.currentTimeMillis())))
         .map(v -> {
           LOG.info("store schema migrated to version {} ({})", version, script);
           return version;

@@ -28,8 +28,14 @@ public final class ResultRepository {
     this.pool = pool;
   }
 
-  /** A job's final result, to be recorded. */
-  public record Completion(Job job, Result result) {
+  /**
+   * A job's final result, to be recorded. {@code jobInStore}: the job is a row of the jobs table (local queue),
+   * which recording deletes; otherwise (RocketMQ) the job lives in the broker and only done_jobs guards replays.
+   */
+  public record Completion(Job job, Result result, boolean jobInStore) {
+    public Completion(Job job, Result result) {
+      this(job, result, true);
+    }
   }
 
   /** True if the result was recorded now, false if it had been before. */
@@ -44,21 +50,44 @@ public final class ResultRepository {
    */
   public Future<List<Boolean>> recordAll(List<Completion> completions) {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
-    return pool.withTransaction(conn -> pendingAttempts(conn, completions).compose(pending -> {
-      List<Completion> fresh = completions.stream()
+    List<Completion> stored = completions.stream().filter(Completion::jobInStore).toList();
+    List<Completion> brokered = completions.stream().filter(c -> !c.jobInStore()).toList();
+    return pool.withTransaction(conn -> pendingAttempts(conn, stored).compose(pending -> {
+      List<Completion> freshStored = stored.stream()
           .filter(c -> Integer.valueOf(c.job().attempt()).equals(pending.remove(c.job().id())))
           .toList();
-      Set<Completion> freshSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-      freshSet.addAll(fresh);
-      return deleteJobs(conn, fresh)
-          .compose(v -> storeResults(conn, fresh))
-          .compose(v -> addCounts(conn, fresh))
-          .map(v -> completions.stream().map(freshSet::contains).toList());
+      return deleteJobs(conn, freshStored)
+          .compose(v -> claim(conn, brokered, 0, new ArrayList<>()))
+          .compose(freshBrokered -> {
+            Set<Completion> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            fresh.addAll(freshStored);
+            fresh.addAll(freshBrokered);
+            List<Completion> toWrite = completions.stream().filter(fresh::contains).toList();
+            return storeResults(conn, toWrite)
+                .compose(v -> addCounts(conn, toWrite))
+                .map(v -> completions.stream().map(fresh::contains).toList());
+          });
     }));
+  }
+
+  /**
+   * Claims each brokered job id in done_jobs, one statement each so every claim reports its own row count: a
+   * concurrent claim of the same id on another node waits for this transaction and then finds it taken.
+   */
+  private Future<List<Completion>> claim(SqlConnection conn, List<Completion> brokered, int i, List<Completion> won) {
+    if (i == brokered.size()) return Future.succeededFuture(won);
+    Completion c = brokered.get(i);
+    return conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)")
+        .execute(Tuple.of(c.job().id(), c.result().finishedAt()))
+        .compose(rows -> {
+          if (rows.rowCount() > 0) won.add(c);
+          return claim(conn, brokered, i + 1, won);
+        });
   }
 
   /** The current attempt of each of these jobs that still exists. */
   private Future<Map<String, Integer>> pendingAttempts(SqlConnection conn, List<Completion> completions) {
+    if (completions.isEmpty()) return Future.succeededFuture(new HashMap<>());
     Tuple ids = Tuple.tuple();
     completions.forEach(c -> ids.addString(c.job().id()));
     String marks = String.join(", ", Collections.nCopies(completions.size(), "?"));

@@ -247,7 +247,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
    */
   private void send(String eventSourceId, List<Event> events) throws InterruptedException {
     IngestRequest request = new IngestRequest(eventSourceId, events);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS);
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS).setLocalOnly(true);
     long backoff = 200;
     while (true) {
       try {

@@ -1,0 +1,110 @@
+package dev.tally.queue;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
+import dev.tally.model.Job;
+import dev.tally.model.Json;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.apis.consumer.FilterExpression;
+import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
+import org.apache.rocketmq.client.apis.message.MessageView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side of the RocketMQ bridge: one simple consumer of a group, receiving jobs while fewer than
+ * {@code maxInFlight} of its own are being checked, and handing each to the compare verticles over the event bus.
+ * A message stays invisible to other consumers while it is checked; if this node dies it is delivered again.
+ */
+public final class RocketMqConsumerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RocketMqConsumerVerticle.class);
+  private static final Duration INVISIBLE = Duration.ofSeconds(60);
+  private static final Duration AWAIT = Duration.ofSeconds(5);
+  private static final int BATCH = 16;
+
+  private final RocketMqJobQueue queue;
+  private final String group;
+  private final List<String> topics;
+  private final int maxInFlight;
+  private SimpleConsumer consumer;
+  private volatile boolean stopped;
+  private long backoffMs = 200;
+
+  public RocketMqConsumerVerticle(RocketMqJobQueue queue, String group, List<String> topics, int maxInFlight) {
+    this.queue = queue;
+    this.group = group;
+    this.topics = topics;
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public Future<?> start() {
+    Map<String, FilterExpression> subscriptions = topics.stream()
+        .collect(Collectors.toMap(Function.identity(), t -> FilterExpression.SUB_ALL));
+    return vertx.executeBlocking(() -> queue.provider().newSimpleConsumerBuilder()
+            .setClientConfiguration(queue.clientConfiguration())
+            .setConsumerGroup(group)
+            .setAwaitDuration(AWAIT)
+            .setSubscriptionExpressions(subscriptions)
+            .build())
+        .onSuccess(c -> {
+          consumer = c;
+          LOG.info("rocketmq consumer of group {} on {}", group, topics);
+          receiveLoop();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return vertx.executeBlocking(() -> {
+      if (consumer != null) consumer.close();
+      return null;
+    });
+  }
+
+  private void receiveLoop() {
+    if (stopped) return;
+    if (queue.inFlight(consumer) >= maxInFlight) {
+      vertx.setTimer(20, id -> receiveLoop());
+      return;
+    }
+    int room = Math.min(BATCH, maxInFlight - queue.inFlight(consumer));
+    // a receive whose answer never comes must not stop this consumer for good
+    queue.onContext(consumer.receiveAsync(room, INVISIBLE))
+        .timeout(AWAIT.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onSuccess(messages -> {
+          backoffMs = 200;
+          messages.forEach(this::handOver);
+          vertx.runOnContext(x -> receiveLoop());
+        })
+        .onFailure(err -> {
+          if (stopped) return;
+          LOG.warn("rocketmq receive failed ({}); again in {} ms", err.getMessage(), backoffMs);
+          vertx.setTimer(backoffMs, id -> receiveLoop());
+          backoffMs = Math.min(backoffMs * 2, 10_000);
+        });
+  }
+
+  private void handOver(MessageView message) {
+    Job job;
+    try {
+      byte[] body = new byte[message.getBody().remaining()];
+      message.getBody().get(body);
+      job = Json.read(new String(body, java.nio.charset.StandardCharsets.UTF_8), Job.class);
+    } catch (RuntimeException e) {
+      // not a job of ours: acknowledge it so it does not come back forever
+      LOG.warn("dropping unreadable message {} on {}: {}", message.getMessageId(), message.getTopic(), e.getMessage());
+      queue.onContext(consumer.ackAsync(message));
+      return;
+    }
+    queue.received(job, new RocketMqJobQueue.Receipt(consumer, message));
+    vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
+  }
+}

@@ -1,0 +1,186 @@
+package dev.tally.queue;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
+import dev.tally.config.TallyConfig;
+import dev.tally.model.Job;
+import dev.tally.model.Json;
+import dev.tally.model.Result;
+import dev.tally.model.Task;
+import dev.tally.store.ConfigCache;
+import dev.tally.store.ResultRepository.Completion;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.rocketmq.client.apis.ClientConfiguration;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
+import org.apache.rocketmq.client.apis.message.MessageView;
+import org.apache.rocketmq.client.apis.producer.Producer;
+
+/**
+ * Jobs on RocketMQ: a job due now goes to the normal topic (or the priority topic for priority tasks), a
+ * delayed job (first delay, retry backoff) to the delay topic with its delivery time. {@link
+ * RocketMqConsumerVerticle}s on every node receive them; a message is acknowledged only after the job's result is
+ * recorded or its next attempt is on the broker, so a node that dies leaves its messages to be delivered again.
+ *
+ * <p>The client's callbacks run on its own threads: every one is handed back to a Vert.x context.
+ */
+public final class RocketMqJobQueue implements JobQueue {
+  /** A received message and the consumer that must acknowledge it. */
+  record Receipt(SimpleConsumer consumer, MessageView message) {
+  }
+
+  private static final long DELAY_THRESHOLD_MS = 200;
+
+  private final Vertx vertx;
+  private final TallyConfig.RocketMq settings;
+  private final ConfigCache config;
+  private final ConcurrentHashMap<String, Receipt> inFlight = new ConcurrentHashMap<>();
+  /** In-flight jobs per consumer, so the priority consumers have a budget of their own. */
+  private final ConcurrentHashMap<SimpleConsumer, java.util.concurrent.atomic.AtomicInteger> perConsumer = new ConcurrentHashMap<>();
+  private final ClientServiceProvider provider = ClientServiceProvider.loadService();
+  private Producer producer;
+
+  private final dev.tally.ops.Metrics metrics;
+
+  public RocketMqJobQueue(Vertx vertx, TallyConfig.RocketMq settings, ConfigCache config, dev.tally.ops.Metrics metrics) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.config = config;
+    this.metrics = metrics;
+    metrics.describe("tally_rocketmq_received_total", "job messages received from RocketMQ");
+    metrics.describe("tally_rocketmq_acked_total", "job messages acknowledged");
+    metrics.describe("tally_rocketmq_in_flight", "jobs received and not yet acknowledged on this node");
+    metrics.gauge("tally_rocketmq_in_flight", inFlight::size);
+  }
+
+  /** Connects the producer (the client blocks while it fetches routes). */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      producer = provider.newProducerBuilder()
+          .setClientConfiguration(clientConfiguration())
+          .setTopics(settings.normalTopic(), settings.priorityTopic(), settings.delayTopic())
+          .build();
+      return null;
+    });
+  }
+
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      if (producer != null) producer.close();
+      return null;
+    });
+  }
+
+  ClientConfiguration clientConfiguration() {
+    return ClientConfiguration.newBuilder().setEndpoints(settings.endpoints()).enableSsl(false)
+        .setRequestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  ClientServiceProvider provider() {
+    return provider;
+  }
+
+  TallyConfig.RocketMq settings() {
+    return settings;
+  }
+
+  int inFlight(SimpleConsumer consumer) {
+    var n = perConsumer.get(consumer);
+    return n == null ? 0 : n.get();
+  }
+
+  /** A consumer verticle received this job's message; it is acknowledged when the job leaves the compare stage. */
+  void received(Job job, Receipt receipt) {
+    perConsumer.computeIfAbsent(receipt.consumer(), c -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    metrics.count("tally_rocketmq_received_total", 1, "group", receipt.consumer().getConsumerGroup());
+    Receipt previous = inFlight.put(job.id(), receipt);
+    // the same job delivered twice (a redelivery after a slow check): keep the newest receipt, ack the older one
+    if (previous != null) {
+      perConsumer.get(previous.consumer()).decrementAndGet();
+      ack(previous);
+    }
+  }
+
+  @Override
+  public Future<Void> enqueue(List<Job> jobs) {
+    if (jobs.isEmpty()) return Future.succeededFuture();
+    // the client does real work inside sendAsync (routing, flow control): a batch is handed over off the event loop
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> jobs.stream().map(this::sendFromWorker).toList(), false)
+        .compose(sends -> Future.all(sends.stream().map(stage -> onContext(stage, context)).toList()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> reschedule(Job next) {
+    return send(next).compose(v -> acknowledge(next.id()));
+  }
+
+  @Override
+  public Future<Boolean> complete(Job job, Result result) {
+    return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, false), Delivery.LOCAL)
+        .map(Message::body)
+        .compose(recorded -> acknowledge(job.id()).map(recorded));
+  }
+
+  @Override
+  public Future<Void> discard(Job job) {
+    return acknowledge(job.id());
+  }
+
+  /** Coalescing needs to see every waiting job; with RocketMQ they are spread over the cluster, so it is off. */
+  @Override
+  public boolean isWaiting(String taskId, String entityKey) {
+    return false;
+  }
+
+  private Future<Void> send(Job job) {
+    return onContext(sendFromWorker(job)).mapEmpty();
+  }
+
+  private CompletionStage<?> sendFromWorker(Job job) {
+    Task task = config.task(job.taskId());
+    boolean delayed = job.dueAt() > System.currentTimeMillis() + DELAY_THRESHOLD_MS;
+    String topic = delayed ? settings.delayTopic()
+        : task != null && task.strategy().priority() ? settings.priorityTopic() : settings.normalTopic();
+    var builder = provider.newMessageBuilder().setTopic(topic).setKeys(job.id()).setTag(job.taskId())
+        .setBody(Json.writeBytes(job));
+    if (delayed) builder.setDeliveryTimestamp(job.dueAt());
+    return producer.sendAsync(builder.build());
+  }
+
+  private Future<Void> acknowledge(String jobId) {
+    Receipt receipt = inFlight.remove(jobId);
+    if (receipt == null) return Future.succeededFuture();
+    perConsumer.get(receipt.consumer()).decrementAndGet();
+    return ack(receipt);
+  }
+
+  private Future<Void> ack(Receipt receipt) {
+    metrics.count("tally_rocketmq_acked_total", 1, "group", receipt.consumer().getConsumerGroup());
+    return onContext(receipt.consumer().ackAsync(receipt.message()));
+  }
+
+  /** Completes on a Vert.x context, never on the client's threads. */
+  <T> Future<T> onContext(CompletionStage<T> stage) {
+    return onContext(stage, vertx.getOrCreateContext());
+  }
+
+  private static <T> Future<T> onContext(CompletionStage<T> stage, Context context) {
+    Promise<T> promise = Promise.promise();
+    stage.whenComplete((value, error) -> context.runOnContext(x -> {
+      if (error != null) promise.fail(error);
+      else promise.complete(value);
+    }));
+    return promise.future();
+  }
+}
