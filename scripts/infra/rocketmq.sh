@@ -291,7 +291,6 @@ timerWheelEnable=true
 # The timer wheel (delay messages) is a fixed 7-day, ~38 MB file that TimerFlushService compares byte by
 # byte with its in-memory copy on every flush: ~13% of a core when idle at the default 1 s. Flushing only
 # matters for a restart on the same store, which never happens here.
-timerFlushIntervalMs=10000
 autoCreateTopicEnable=true
 autoCreateSubscriptionGroup=true
 diskMaxUsedSpaceRatio=95
