@@ -254,6 +254,7 @@ public final class BinlogReader implements AutoCloseable {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
+  /** Backoff on the reader's own blocking thread (never an event loop). */
   private boolean sleep(long ms) {
     try {
       Thread.sleep(ms);

@@ -259,7 +259,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
         LOG.warn("direct binlog: event source {}: {} events not accepted ({}); again in {} ms", eventSourceId,
             events.size(), cause == null ? e : cause.getMessage(), backoff);
       }
-      Thread.sleep(backoff);
+      Thread.sleep(backoff); // the binlog reader's own thread, never an event loop: waiting here is back-pressure
       backoff = Math.min(backoff * 2, MAX_SEND_BACKOFF_MS);
     }
   }
