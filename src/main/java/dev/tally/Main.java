@@ -128,17 +128,23 @@ public final class Main {
         .map(v -> api.actualPort());
   }
 
-  /** The producer, then the consumers of both groups: normal and delayed jobs, and apart from them priority jobs. */
+  /**
+   * The producer, then consumers for each topic, each topic with a group of its own: a consumer subscribed to
+   * several topics takes turns between them, and an idle topic's long poll would hold up a busy one.
+   */
   private static Future<String> startRocketMq(Vertx vertx, TallyConfig config, RocketMqJobQueue queue) {
     TallyConfig.RocketMq mq = config.rocketmq();
     int perConsumer = Math.max(1, config.queue().maxInFlight() / mq.consumersPerNode());
     DeploymentOptions instances = new DeploymentOptions().setInstances(mq.consumersPerNode());
     LOG.info("job queue: rocketmq at {} (topics {}, {}, {})", mq.endpoints(), mq.normalTopic(), mq.priorityTopic(), mq.delayTopic());
-    return queue.start()
-        .compose(v -> vertx.deployVerticle(() -> new RocketMqConsumerVerticle(queue, mq.consumerGroup(),
-            List.of(mq.normalTopic(), mq.delayTopic()), perConsumer), instances))
-        .compose(v -> vertx.deployVerticle(() -> new RocketMqConsumerVerticle(queue, mq.consumerGroup() + "-priority",
-            List.of(mq.priorityTopic()), perConsumer), instances));
+    Future<String> started = queue.start().map("producer");
+    for (String[] topicAndGroup : List.of(new String[] {mq.normalTopic(), mq.consumerGroup()},
+        new String[] {mq.delayTopic(), mq.consumerGroup() + "-delay"},
+        new String[] {mq.priorityTopic(), mq.consumerGroup() + "-priority"})) {
+      started = started.compose(v -> vertx.deployVerticle(() -> new RocketMqConsumerVerticle(queue, topicAndGroup[1],
+          List.of(topicAndGroup[0]), perConsumer), instances));
+    }
+    return started;
   }
 
   private static void usage() {

@@ -26,7 +26,7 @@ public final class ConfigSpec {
       new ConfigKey("rocketmq.normalTopic", "tally-jobs", "topic of jobs due now (message type NORMAL)", false),
       new ConfigKey("rocketmq.priorityTopic", "tally-jobs-priority", "topic of jobs of priority tasks (NORMAL), consumed apart", false),
       new ConfigKey("rocketmq.delayTopic", "tally-jobs-delay", "topic of delayed and retried jobs (message type DELAY)", false),
-      new ConfigKey("rocketmq.consumerGroup", "tally-compare", "consumer group of every node; the priority topic uses <group>-priority", false),
+      new ConfigKey("rocketmq.consumerGroup", "tally-compare", "consumer group of every node for the normal topic; the delay and priority topics use <group>-delay and <group>-priority", false),
       new ConfigKey("rocketmq.consumersPerNode", "2", "simple consumers per node and per group", false),
       new ConfigKey("cluster.host", "127.0.0.1", "address this node's cluster and event-bus traffic binds to (with --cluster)", false),
       new ConfigKey("cluster.port", "5701", "first Hazelcast port to try (the next free one is taken)", false),
