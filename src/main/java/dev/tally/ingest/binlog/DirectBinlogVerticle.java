@@ -10,6 +10,7 @@ import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.shareddata.Lock;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -52,8 +53,11 @@ public final class DirectBinlogVerticle extends VerticleBase {
   private static final String COLUMNS_SQL = "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS"
       + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
 
-  private record Running(BinlogReader.Settings settings, BinlogReader reader, Pool pool) {
+  private record Running(BinlogReader.Settings settings, BinlogReader reader, Pool pool, Lock lease) {
   }
+
+  /** How often a node without a source's lease asks for it again (the holder may have died). */
+  private static final long LEASE_RETRY_MS = 5_000;
 
   /** A reader to run: its settings (a change restarts it) and the data source's timeout for column lookups. */
   private record Wanted(BinlogReader.Settings settings, long timeoutMs) {
@@ -64,6 +68,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
   private final Supplier<List<EventSource>> eventSources;
   private final BinlogReader.Options options;
   private final Map<String, Running> running = new ConcurrentHashMap<>(); // changed on the event loop only
+  private final Set<String> acquiring = new HashSet<>();
   private WorkerExecutor workers;
   private Future<Void> reconciling = Future.succeededFuture();
   private boolean stopping;
@@ -137,17 +142,36 @@ public final class DirectBinlogVerticle extends VerticleBase {
       if (next != null) {
         // the successor starts only once the old reader has stopped: same replica id, same saved position
         replacing.add(id);
-        stopped = stopped.onComplete(ar -> {
-          if (!stopping) startReader(next);
-        });
+        stopped = stopped.transform(ar -> stopping ? Future.succeededFuture() : leaseAndStart(next));
       }
       steps.add(stopped);
     }
     for (Wanted w : wanted.values()) {
       String id = w.settings().eventSourceId();
-      if (!running.containsKey(id) && !replacing.contains(id)) startReader(w);
+      if (!running.containsKey(id) && !replacing.contains(id)) steps.add(leaseAndStart(w));
     }
     return Future.join(steps).mapEmpty();
+  }
+
+  /**
+   * One reader per event source in the whole cluster: it runs where the source's lease (a cluster-wide lock,
+   * held while the reader runs) was taken. When the holder dies its lock is released, and another node, which
+   * keeps asking, takes over from the saved position.
+   */
+  private Future<Void> leaseAndStart(Wanted w) {
+    String id = w.settings().eventSourceId();
+    if (!acquiring.add(id)) return Future.succeededFuture();
+    return vertx.sharedData().getLockWithTimeout("tally.lease.binlog." + id, 100).transform(ar -> {
+      acquiring.remove(id);
+      boolean stillWanted = !stopping && wanted().containsKey(id) && !running.containsKey(id);
+      if (ar.succeeded() && stillWanted) {
+        startReader(w, ar.result());
+      } else {
+        if (ar.succeeded()) ar.result().release();
+        if (!stopping) vertx.setTimer(LEASE_RETRY_MS, t -> reconcileLater());
+      }
+      return Future.<Void>succeededFuture();
+    });
   }
 
   /** Settings of every direct binlog source that can run, by event source id. */
@@ -180,7 +204,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
     return out;
   }
 
-  private void startReader(Wanted w) {
+  private void startReader(Wanted w, Lock lease) {
     BinlogReader.Settings s = w.settings();
     Pool pool = MySQLBuilder.pool()
         .with(new PoolOptions().setMaxSize(1).setName("tally-binlog-" + s.eventSourceId()))
@@ -190,7 +214,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
         .build();
     BinlogReader.ColumnLookup lookup = (database, table) -> await(columns(pool, database, table), w.timeoutMs());
     BinlogReader reader = new BinlogReader(s, lookup, events -> send(s.eventSourceId(), events), positions, options);
-    running.put(s.eventSourceId(), new Running(s, reader, pool));
+    running.put(s.eventSourceId(), new Running(s, reader, pool, lease));
     LOG.info("direct binlog: starting the reader of event source {} ({})", s.eventSourceId(), s);
     reader.start();
     checkServer(s, pool);
@@ -200,7 +224,7 @@ public final class DirectBinlogVerticle extends VerticleBase {
     return workers.<Void>executeBlocking(() -> {
       r.reader().close();
       return null;
-    }, false).transform(v -> r.pool().close());
+    }, false).transform(v -> r.pool().close()).onComplete(v -> r.lease().release());
   }
 
   /** The columns of database.table from information_schema, in ORDINAL_POSITION order. */

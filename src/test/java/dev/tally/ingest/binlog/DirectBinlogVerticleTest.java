@@ -160,4 +160,23 @@ class DirectBinlogVerticleTest {
     eventually("the reader to stop", WAIT, () -> verticle.readers().isEmpty());
     assertTrue(requests.stream().allMatch(r -> r.eventSourceId().equals(directId)));
   }
+
+  @Test
+  void oneReaderPerSourceHoldsTheLeaseAndAnotherTakesOverWhenItGoes() {
+    String directId = BinlogServer.uniqueName("es-lease-");
+    await(repository.insert(new DataSource("ds-binlog", "binlog", DataSourceKind.MYSQL, BinlogServer.HOST,
+        BinlogServer.PORT, BinlogServer.DATABASE, "root", "", null, null, null, 2000, 1, 1L, 1L)));
+    await(cache.reload());
+    List<EventSource> sources = List.of(source(directId, "DIRECT", table, "ds-binlog"));
+    // two nodes' verticles on one Vert.x: the lease is the same lock a cluster shares
+    DirectBinlogVerticle first = new DirectBinlogVerticle(cache, positions, () -> sources, FAST);
+    DirectBinlogVerticle second = new DirectBinlogVerticle(cache, positions, () -> sources, FAST);
+    String firstDeployment = await(vertx.deployVerticle(first));
+    await(vertx.deployVerticle(second));
+    assertEquals(1, first.readers().size() + second.readers().size(), "one reader for the source");
+    assertEquals(List.of(directId), List.copyOf(first.readers().keySet()), "the first to ask holds the lease");
+
+    await(vertx.undeploy(firstDeployment));
+    eventually("the other verticle to take the lease over", WAIT, () -> second.readers().containsKey(directId));
+  }
 }
