@@ -31,14 +31,29 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
-    net.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    // 0.0.0.0 (containers, where the address is only known at run time): bind everywhere, advertise our own
+    boolean anyAddress = cluster.host().equals("0.0.0.0");
+    String publicHost = anyAddress ? ownAddress() : cluster.host();
+    if (anyAddress) {
+      hz.setProperty("hazelcast.socket.bind.any", "true");
+    } else {
+      net.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    }
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members(cluster.members()));
     VertxOptions options = new VertxOptions();
-    options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host()).setPort(0);
+    options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(publicHost).setPort(0);
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+  }
+
+  private static String ownAddress() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("cluster.host is 0.0.0.0 but this machine's address is unknown: set cluster.host", e);
+    }
   }
 
   static List<String> members(String list) {

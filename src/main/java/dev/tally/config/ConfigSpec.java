@@ -28,7 +28,7 @@ public final class ConfigSpec {
       new ConfigKey("rocketmq.delayTopic", "tally-jobs-delay", "topic of delayed and retried jobs (message type DELAY)", false),
       new ConfigKey("rocketmq.consumerGroup", "tally-compare", "consumer group of every node for the normal topic; the delay and priority topics use <group>-delay and <group>-priority", false),
       new ConfigKey("rocketmq.consumersPerNode", "2", "simple consumers per node and per group", false),
-      new ConfigKey("cluster.host", "127.0.0.1", "address this node's cluster and event-bus traffic binds to (with --cluster)", false),
+      new ConfigKey("cluster.host", "127.0.0.1", "address this node's cluster and event-bus traffic binds to (with --cluster); 0.0.0.0: all, advertising this host's address", false),
       new ConfigKey("cluster.port", "5701", "first Hazelcast port to try (the next free one is taken)", false),
       new ConfigKey("cluster.members", "127.0.0.1", "cluster members: host (tried on cluster.port and the 19 ports after it) or host:port, comma-separated", false),
       new ConfigKey("cluster.name", "tally", "nodes join only a cluster of this name", false),
