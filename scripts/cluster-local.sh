@@ -106,13 +106,16 @@ launch() {
   command -v setsid >/dev/null && detach=(setsid)
   # The child writes its own PID and then execs java, so the PID file holds the JVM's PID.
   # shellcheck disable=SC2016,SC2086  # $$, $0 and $@ are the child's own; CLUSTER_JAVA_OPTS is split on purpose
-  (cd "$PROJECT_DIR" && env \
-      TALLY_STORE_KIND=mysql TALLY_STORE_MYSQL_DATABASE="$DB" TALLY_QUEUE_KIND=rocketmq \
+  # Everything of the background job, including the subshell, writes to the log and not to the caller's
+  # stdout, so `pid=$(launch ...)` returns at once; fd 9 (the lock) is not passed on.
+  (
+    cd "$PROJECT_DIR"
+    exec env TALLY_STORE_KIND=mysql TALLY_STORE_MYSQL_DATABASE="$DB" TALLY_QUEUE_KIND=rocketmq \
       TALLY_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_SERVERS" TALLY_CLUSTER_HOST=$HOST TALLY_CLUSTER_MEMBERS=$HOST \
       TALLY_HTTP_HOST=$HOST TALLY_HTTP_PORT="$port" \
       "${detach[@]}" bash -c 'echo $$ >"$0"; exec nohup "$@"' "$pid_file" \
-      "$JAVA" ${CLUSTER_JAVA_OPTS:--Xmx384m} -Djava.awt.headless=true -jar "$JAR" --cluster \
-      </dev/null >>"$log" 2>&1 9>&- &)
+      "$JAVA" ${CLUSTER_JAVA_OPTS:--Xmx384m} -Djava.awt.headless=true -jar "$JAR" --cluster
+  ) </dev/null >>"$log" 2>&1 9>&- &
   for _ in {1..50}; do
     [[ -s $pid_file ]] && break
     sleep 0.1

@@ -1,0 +1,222 @@
+package dev.tally.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three packaged-JAR nodes in one cluster (scripts/cluster-local.sh: MariaDB store, RocketMQ queue, one Kafka
+ * consumer group) reading 10,000 Canal row changes from a 3-partition topic; node 2 is killed with SIGKILL
+ * mid-stream. Every change still ends with exactly one verdict: the group's lag drains, and the shared store
+ * counts 10,000, also after the killed node's unacknowledged RocketMQ messages came back (60 s invisibility).
+ */
+class ClusterLocalIT {
+  private static final int CHANGES = 10_000;
+  private static final int NODES = 3;
+  /** RocketMQ redelivers a dead consumer's unacknowledged messages after 60 s; a margin on top. */
+  private static final Duration REDELIVERY = Duration.ofSeconds(75);
+  private static final Pattern NODE_LINE = Pattern.compile("^node (\\d+) http://127\\.0\\.0\\.1:(\\d+) pid (\\d+)$");
+  private static final File SCRIPT = new File("scripts/cluster-local.sh").getAbsoluteFile();
+
+  private record Node(int index, int port, long pid) {
+  }
+
+  private Map<String, String> env;
+  private Path runDir;
+  private String database;
+  private String table;
+  private Services services;
+  private Vertx vertx;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      if (env != null) {
+        Process stop = script(List.of("stop", "--nodes-only"), runDir.resolve("stop.out"));
+        if (!stop.waitFor(120, TimeUnit.SECONDS)) stop.destroyForcibly();
+      }
+    } finally {
+      try {
+        if (services != null) {
+          if (database != null) services.sql("DROP DATABASE IF EXISTS `" + database + "`");
+          if (table != null) services.sql("DROP TABLE IF EXISTS " + table);
+          services.close();
+        }
+      } finally {
+        if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void killingOneOfThreeNodesLosesAndDuplicatesNothing() throws Exception {
+    vertx = Vertx.vertx();
+    services = new Services(vertx);
+    String p = services.prefix;
+    database = "tally_cl_" + p;
+    table = p + "_cluster";
+    String topic = p + "-cluster";
+    String kafkaGroup = "tally-cl-" + p;
+    runDir = Files.createTempDirectory("tally-cluster-it-");
+    env = Map.of(
+        "TALLY_CLUSTER_DB", database,
+        "CLUSTER_HTTP_BASE", String.valueOf(freePortBase(NODES)),
+        "CLUSTER_RUN_DIR", runDir.toString(),
+        "TALLY_CLUSTER_NAME", "tally-cl-" + p,
+        "TALLY_ROCKETMQ_CONSUMER_GROUP", "tally-cl-" + p,
+        "TALLY_KAFKA_GROUP_ID", kafkaGroup);
+
+    services.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+    long t0 = System.nanoTime();
+    List<Node> nodes = startCluster();
+    System.out.printf("ClusterLocalIT: %d nodes up in %d s: %s%n", NODES, seconds(t0), nodes);
+
+    try (KafkaTopics kafka = new KafkaTopics()) {
+      kafka.create(topic, 3);
+      ApiClient api = new ApiClient(nodes.get(0).port());
+      String source = api.create("/api/v1/event-sources", """
+          {"name": "cluster", "kind": "BINLOG", "topic": "%s", "format": "CANAL", "database": "test", "table": "%s"}
+          """.formatted(topic, table)).id();
+      String db = api.create("/api/v1/data-sources",
+          "{\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\",\"database\":\"test\",\"user\":\"root\"}").id();
+      String cache = api.create("/api/v1/data-sources", "{\"name\":\"cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\"}").id();
+      String task = api.create("/api/v1/tasks", """
+          {"name": "cluster", "eventSourceId": "%s",
+           "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["status"]},
+           "right": {"dataSourceId": "%s", "key": "%s:cl:#{id}", "valueType": "STRING"},
+           "compare": [{"left": "status", "right": "$"}]}
+          """.formatted(source, db, table, cache, p)).id();
+      String stats = "/api/v1/tasks/" + task + "/stats?bucket=day";
+
+      long tProduce = System.nanoTime();
+      for (int i = 0; i < CHANGES; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
+      kafka.flush();
+      System.out.printf("ClusterLocalIT: %d messages produced in %d s%n", CHANGES, seconds(tProduce));
+
+      JsonNode before = api.await(stats, s -> total(s) >= 1000, Duration.ofSeconds(180));
+      Node victim = nodes.get(1);
+      ProcessHandle handle = ProcessHandle.of(victim.pid())
+          .orElseThrow(() -> new AssertionError("node 2 (pid " + victim.pid() + ") is not running"));
+      handle.destroyForcibly(); // SIGKILL
+      handle.onExit().get(30, TimeUnit.SECONDS);
+      long tKill = System.nanoTime();
+      System.out.printf("ClusterLocalIT: killed node 2 (pid %d) at total %d, %d s after producing%n",
+          victim.pid(), total(before), seconds(tProduce));
+
+      // done when the group's lag is 0, every change has its verdict, and the killed node's messages had their
+      // chance to come back (so a duplicate verdict from a redelivery would be counted by now)
+      long deadline = tKill + Duration.ofSeconds(240).toNanos();
+      long lag = -1;
+      long total = -1;
+      while (true) {
+        lag = kafka.lag(kafkaGroup, topic);
+        total = total(api.get(stats).body());
+        boolean settled = System.nanoTime() - tKill >= REDELIVERY.toNanos();
+        if (lag == 0 && total >= CHANGES && settled) break;
+        assertTrue(System.nanoTime() < deadline,
+            "not done 240 s after the kill: lag " + lag + ", total " + total + " of " + CHANGES);
+        LockSupport.parkNanos(500_000_000L);
+      }
+      System.out.printf("ClusterLocalIT: lag 0 and total %d, %d s after the kill, %d s after producing%n",
+          total, seconds(tKill), seconds(tProduce));
+
+      JsonNode end = api.get(stats).body();
+      assertEquals(CHANGES, total(end), "one verdict per change, no losses and no duplicates: " + end);
+      assertEquals(CHANGES, end.get("pass").asLong(), "every change passes (both sides missing): " + end);
+      // any node's API shows the shared store's count
+      JsonNode fromNode3 = new ApiClient(nodes.get(2).port()).get(stats).body();
+      assertEquals(CHANGES, total(fromNode3), "node 3 sees the same total: " + fromNode3);
+      for (Node n : List.of(nodes.get(0), nodes.get(2))) {
+        ApiClient.Response h = new ApiClient(n.port()).get("/health");
+        assertEquals(200, h.status(), "node " + n.index() + " healthy: " + h.text());
+        assertEquals("UP", h.body().path("status").asText(), "node " + n.index() + " healthy: " + h.text());
+        assertTrue(ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false), "node " + n.index() + " alive");
+      }
+    }
+  }
+
+  /** Runs `cluster-local.sh start 3` and returns the nodes it printed. */
+  private List<Node> startCluster() throws Exception {
+    Path out = runDir.resolve("start.err");
+    Process start = script(List.of("start", String.valueOf(NODES)), out);
+    String stdout = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean exited = start.waitFor(420, TimeUnit.SECONDS);
+    if (!exited) start.destroyForcibly();
+    String diagnostics = "stdout:\n" + stdout + "\nstderr:\n" + Files.readString(out);
+    assertTrue(exited && start.exitValue() == 0, "cluster-local.sh start failed\n" + diagnostics);
+    List<Node> nodes = new ArrayList<>();
+    for (String line : stdout.split("\n")) {
+      Matcher m = NODE_LINE.matcher(line);
+      assertTrue(m.matches(), "unexpected stdout line '" + line + "'\n" + diagnostics);
+      nodes.add(new Node(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
+    }
+    assertEquals(NODES, nodes.size(), diagnostics);
+    for (int i = 0; i < NODES; i++) assertEquals(i + 1, nodes.get(i).index(), diagnostics);
+    return nodes;
+  }
+
+  /** The script with this test's environment; stdout readable from the process, stderr to the given file. */
+  private Process script(List<String> args, Path stderr) throws IOException {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.getPath()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(SCRIPT.getParentFile().getParentFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** A base port such that base+1 .. base+count are free on 127.0.0.1 right now. */
+  private static int freePortBase(int count) throws IOException {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      boolean free = true;
+      for (int i = 1; i <= count && free; i++) {
+        try (ServerSocket s = new ServerSocket(base + i, 1, loopback)) {
+          s.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) return base;
+    }
+    throw new IOException("no " + count + " consecutive free ports found");
+  }
+
+  private static long seconds(long since) {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+  }
+
+  private static long total(JsonNode s) {
+    return s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong();
+  }
+
+  /** A Canal flat message for one inserted row that exists on neither side (both missing: PASS). */
+  private static String canal(String table, int id) {
+    return "{\"data\":[{\"id\":\"" + id + "\",\"status\":\"NEW\"}],\"database\":\"test\",\"es\":1767323045000,\"id\":" + id
+        + ",\"isDdl\":false,\"mysqlType\":{\"id\":\"bigint(20)\",\"status\":\"varchar(20)\"},\"old\":null,\"pkNames\":[\"id\"],"
+        + "\"sql\":\"\",\"sqlType\":{\"id\":-5,\"status\":12},\"table\":\"" + table + "\",\"ts\":1767323045123,\"type\":\"INSERT\"}";
+  }
+}
