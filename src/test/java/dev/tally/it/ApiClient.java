@@ -20,6 +20,11 @@ public final class ApiClient {
     }
   }
 
+  /** PASS + FAIL + ERROR of a task's stats answer. */
+  public static long verdicts(JsonNode stats) {
+    return stats.get("pass").asLong() + stats.get("fail").asLong() + stats.get("error").asLong();
+  }
+
   public ApiClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }

@@ -116,7 +116,7 @@ class ClusterLocalIT {
       kafka.flush();
       System.out.printf("ClusterLocalIT: %d messages produced in %d s%n", CHANGES, seconds(tProduce));
 
-      JsonNode before = api.await(stats, s -> total(s) >= 1000, Duration.ofSeconds(180));
+      JsonNode before = api.await(stats, s -> ApiClient.verdicts(s) >= 1000, Duration.ofSeconds(180));
       Node victim = nodes.get(1);
       ProcessHandle handle = ProcessHandle.of(victim.pid())
           .orElseThrow(() -> new AssertionError("node 2 (pid " + victim.pid() + ") is not running"));
@@ -124,7 +124,7 @@ class ClusterLocalIT {
       handle.onExit().get(30, TimeUnit.SECONDS);
       long tKill = System.nanoTime();
       System.out.printf("ClusterLocalIT: killed node 2 (pid %d) at total %d, %d s after producing%n",
-          victim.pid(), total(before), seconds(tProduce));
+          victim.pid(), ApiClient.verdicts(before), seconds(tProduce));
 
       // done when the group's lag is 0, every change has its verdict, and the killed node's messages had their
       // chance to come back (so a duplicate verdict from a redelivery would be counted by now)
@@ -133,7 +133,7 @@ class ClusterLocalIT {
       long total = -1;
       while (true) {
         lag = kafka.lag(kafkaGroup, topic);
-        total = total(api.get(stats).body());
+        total = ApiClient.verdicts(api.get(stats).body());
         boolean settled = System.nanoTime() - tKill >= REDELIVERY.toNanos();
         if (lag == 0 && total >= CHANGES && settled) break;
         assertTrue(System.nanoTime() < deadline,
@@ -144,10 +144,10 @@ class ClusterLocalIT {
           total, seconds(tKill), seconds(tProduce));
 
       JsonNode end = api.get(stats).body();
-      assertEquals(CHANGES, total(end), "one verdict per change, no losses and no duplicates: " + end);
+      assertEquals(CHANGES, ApiClient.verdicts(end), "one verdict per change, no losses and no duplicates: " + end);
       // any node's API shows the shared store's count
       JsonNode fromNode3 = new ApiClient(nodes.get(2).port()).get(stats).body();
-      assertEquals(CHANGES, total(fromNode3), "node 3 sees the same total: " + fromNode3);
+      assertEquals(CHANGES, ApiClient.verdicts(fromNode3), "node 3 sees the same total: " + fromNode3);
       for (Node n : List.of(nodes.get(0), nodes.get(2))) {
         ApiClient.Response h = new ApiClient(n.port()).get("/health");
         assertEquals(200, h.status(), "node " + n.index() + " healthy: " + h.text());
@@ -209,9 +209,6 @@ class ClusterLocalIT {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
   }
 
-  private static long total(JsonNode s) {
-    return s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong();
-  }
 
   /** A Canal flat message for one inserted row that exists on neither side (both missing: PASS). */
   private static String canal(String table, int id) {

@@ -3,11 +3,9 @@ package dev.tally.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +45,8 @@ class CrashRecoveryIT {
 
   /** Starts the JAR; its output is appended to tally.log across restarts. */
   private ApiClient start() throws Exception {
-    File jar = new File("target/tally.jar");
-    assertTrue(jar.exists(), "run after mvn package");
-    tally = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.getAbsolutePath(), "--http.port=" + port,
-        "--http.host=127.0.0.1", "--store.h2.path=" + dataDir)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();
-    ApiClient api = new ApiClient(port);
-    api.await("/health", body -> body != null && "UP".equals(body.path("status").asText()), Duration.ofSeconds(60));
-    return api;
+    tally = TallyJar.start(dataDir, port);
+    return new ApiClient(port);
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class DirectBinlogCrashIT {
     await(binlogDb.query("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20))").execute());
     Process tally = null;
     try {
-      tally = start(dataDir, port);
+      tally = TallyJar.start(dataDir, port);
       ApiClient api = new ApiClient(port);
       String db = api.create("/api/v1/data-sources", "{\"name\":\"binlog db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\",\"port\":3307,"
           + "\"database\":\"test\",\"user\":\"root\"}").id();
@@ -56,32 +55,24 @@ class DirectBinlogCrashIT {
           """.formatted(source, db, table, db, table)).id();
 
       insert(binlogDb, table, 0, 2000);
-      api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= 300, Duration.ofSeconds(60));
+      api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 300, Duration.ofSeconds(60));
       tally.destroyForcibly().waitFor();
       insert(binlogDb, table, 2000, ROWS);
 
-      tally = start(dataDir, port);
-      api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= ROWS, Duration.ofSeconds(120));
+      tally = TallyJar.start(dataDir, port);
+      api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= ROWS, Duration.ofSeconds(120));
       // a last row: the reader goes in binlog order, so once its verdict is in, nothing before it is pending
       await(binlogDb.query("INSERT INTO " + table + " VALUES (" + ROWS + ", 'LAST')").execute());
-      JsonNode stats = api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= ROWS + 1, Duration.ofSeconds(60));
+      JsonNode stats = api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= ROWS + 1, Duration.ofSeconds(60));
       api.await("/api/v1/jobs", j -> j.get("items").isEmpty(), Duration.ofSeconds(60));
       stats = api.get("/api/v1/tasks/" + task + "/stats?bucket=day").body();
-      assertEquals(ROWS + 1, total(stats), "one verdict per row change, no duplicates: " + stats);
+      assertEquals(ROWS + 1, ApiClient.verdicts(stats), "one verdict per row change, no duplicates: " + stats);
     } finally {
       if (tally != null) tally.destroyForcibly().waitFor();
       await(binlogDb.query("DROP TABLE IF EXISTS " + table).execute());
       await(binlogDb.close());
       await(vertx.close());
     }
-  }
-
-  private static Process start(Path dataDir, int port) throws Exception {
-    Process p = new ProcessBuilder("java", "-Xmx256m", "-jar", new File("target/tally.jar").getAbsolutePath(),
-        "--http.host=127.0.0.1", "--http.port=" + port, "--store.h2.path=" + dataDir)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();
-    new ApiClient(port).await("/health", b -> b != null && "UP".equals(b.path("status").asText()), Duration.ofSeconds(60));
-    return p;
   }
 
   /** Rows [from, to) in transactions of 100 rows. */
@@ -93,7 +84,4 @@ class DirectBinlogCrashIT {
     }
   }
 
-  private static long total(JsonNode s) {
-    return s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong();
-  }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +28,8 @@ class KafkaCrashIT {
   }
 
   private ApiClient start(String group) throws Exception {
-    tally = new ProcessBuilder("java", "-Xmx256m", "-jar", new File("target/tally.jar").getAbsolutePath(),
-        "--http.host=127.0.0.1", "--http.port=" + port, "--store.h2.path=" + dataDir,
-        "--kafka.bootstrapServers=" + KafkaTopics.BOOTSTRAP, "--kafka.groupId=" + group)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();
-    ApiClient api = new ApiClient(port);
-    api.await("/health", b -> b != null && "UP".equals(b.path("status").asText()), Duration.ofSeconds(60));
-    return api;
+    tally = TallyJar.start(dataDir, port, "--kafka.bootstrapServers=" + KafkaTopics.BOOTSTRAP, "--kafka.groupId=" + group);
+    return new ApiClient(port);
   }
 
   @Test
@@ -68,20 +62,20 @@ class KafkaCrashIT {
         // the first 2,000 changes, then the kill once some verdicts are in, then the rest while Tally is down
         for (int i = 0; i < 2000; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
         kafka.flush();
-        api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= 300, Duration.ofSeconds(60));
+        api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 300, Duration.ofSeconds(60));
         tally.destroyForcibly().waitFor();
         for (int i = 2000; i < CHANGES; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
         kafka.flush();
 
         ApiClient restarted = start(group);
-        restarted.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= CHANGES, Duration.ofSeconds(120));
+        restarted.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= CHANGES, Duration.ofSeconds(120));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (kafka.lag(group, topic) > 0 || restarted.get("/api/v1/jobs").body().get("items").size() > 0) {
           assertTrue(System.nanoTime() < deadline, "the consumer never caught up");
           java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
         }
         JsonNode stats = restarted.get("/api/v1/tasks/" + task + "/stats?bucket=day").body();
-        assertEquals(CHANGES, total(stats), "one verdict per change, no duplicates: " + stats);
+        assertEquals(CHANGES, ApiClient.verdicts(stats), "one verdict per change, no duplicates: " + stats);
         assertEquals(CHANGES, stats.get("pass").asLong());
       } finally {
         services.sql("DROP TABLE IF EXISTS " + table);
@@ -91,9 +85,6 @@ class KafkaCrashIT {
     }
   }
 
-  private static long total(JsonNode s) {
-    return s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong();
-  }
 
   /** A Canal flat message for one inserted row that exists on neither side (both missing: PASS). */
   private static String canal(String table, int id) {

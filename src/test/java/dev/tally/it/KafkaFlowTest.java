@@ -36,9 +36,6 @@ class KafkaFlowTest {
         """.formatted(topic, source, db, table, cache, services.prefix, strategy)).id();
   }
 
-  static long total(JsonNode s) {
-    return s.get("pass").asLong() + s.get("fail").asLong() + s.get("error").asLong();
-  }
 
   static long gauge(ApiClient api, String name) throws Exception {
     return api.get("/metrics").text().lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
@@ -70,8 +67,8 @@ class KafkaFlowTest {
         assertTrue(kafka.lag("tally-bp-" + services.prefix, topic) > 0, "paused before reading everything");
         assertTrue(gauge(tally.api, "tally_jobs_waiting") < 3000, "not everything was taken in at once");
         // as jobs are checked it resumes, and in the end every message has its verdict
-        JsonNode stats = tally.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= 3000, LONG);
-        assertEquals(3000, total(stats));
+        JsonNode stats = tally.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 3000, LONG);
+        assertEquals(3000, ApiClient.verdicts(stats));
         tally.api.await("/health", h -> {
           try {
             return gauge(tally.api, "tally_kafka_paused") == 0;
@@ -109,17 +106,17 @@ class KafkaFlowTest {
           b.api.await("/api/v1/tasks/" + task, t -> true, LONG); // b's cache follows a's write
           for (int i = 0; i < 1500; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
           kafka.flush();
-          a.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= 300, LONG);
+          a.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 300, LONG);
         } // b leaves the group mid-stream: its partitions move to a
         for (int i = 1500; i < 3000; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
         kafka.flush();
-        a.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> total(s) >= 3000, LONG);
+        a.api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 3000, LONG);
         long deadline = System.nanoTime() + LONG.toNanos();
         while (kafka.lag(group, topic) > 0 || a.api.get("/api/v1/jobs").body().get("items").size() > 0) {
           assertTrue(System.nanoTime() < deadline, "the group never caught up");
           java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
         }
-        assertEquals(3000, total(a.api.get("/api/v1/tasks/" + task + "/stats?bucket=day").body()), "no loss, no duplicate");
+        assertEquals(3000, ApiClient.verdicts(a.api.get("/api/v1/tasks/" + task + "/stats?bucket=day").body()), "no loss, no duplicate");
       } finally {
         services.sql("DROP TABLE IF EXISTS " + table, "DROP DATABASE IF EXISTS tally_it_" + services.prefix);
       }
