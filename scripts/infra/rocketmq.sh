@@ -8,6 +8,13 @@
 #                                      remove the run dir
 #   scripts/infra/rocketmq.sh status   exit 0 if both are up, the broker is registered and the topics
 #                                      exist (ROCKETMQ_TOPICS if set, else those `start` created); 1 if not
+#   scripts/infra/rocketmq.sh restart-proxy [--kill]
+#                                      stop the proxy (and so its broker) with TERM, or with KILL at once
+#                                      when --kill is given, and start it again on the SAME store: what
+#                                      was sent before is still there (tests of a broker outage use it)
+#   scripts/infra/rocketmq.sh topics NAME:TYPE...
+#                                      create more topics on the running broker (TYPE as below) and wait
+#                                      until the name server routes them
 #
 # `start` is idempotent: if the name server and proxy this script started are still up, it only makes
 # sure the topics exist and exits 0. Every other start begins with an empty store.
@@ -288,9 +295,10 @@ mappedFileSizeCommitLog=67108864
 mappedFileSizeConsumeQueue=300000
 mappedFileSizeTimerLog=16777216
 timerWheelEnable=true
-# The timer wheel (delay messages) is a fixed 7-day, ~38 MB file that TimerFlushService compares byte by
-# byte with its in-memory copy on every flush: ~13% of a core when idle at the default 1 s. Flushing only
-# matters for a restart on the same store, which never happens here.
+# Delay messages are due within 100 ms of their time rather than the default 1 s (Tally's delayed jobs are
+# promised within 2 s of their delay). The timer wheel and log are flushed as usual, so a restart-proxy,
+# even with KILL, finds every pending delay message again.
+timerPrecisionMs=100
 autoCreateTopicEnable=true
 autoCreateSubscriptionGroup=true
 diskMaxUsedSpaceRatio=95
@@ -428,6 +436,13 @@ spawn() {
   cat "$pid_file"
 }
 
+# Starts the proxy (with its broker) on the run dir's configuration and store; prints its PID.
+spawn_proxy() {
+  spawn "$PROXY_PID_FILE" "$PROXY_LOG" "$PROXY_HOME" \
+    -Xms256m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC \
+    "$PROXY_MAIN" -pm local -pc "$PROXY_CONF" -bc "$BROKER_CONF"
+}
+
 # Fails (after printing them) if a listener of the PIDs $@ is not on loopback, or if the shim is not
 # loaded into them. Skipped with a note if ss is missing.
 check_loopback() {
@@ -542,10 +557,7 @@ cmd_start() {
 
   say "starting proxy + broker: gRPC $HOST:$GRPC_PORT, remoting $HOST:$REMOTING_PORT," \
     "broker $HOST:$BROKER_PORT (log: $PROXY_LOG)"
-  px_pid=$(spawn "$PROXY_PID_FILE" "$PROXY_LOG" "$PROXY_HOME" \
-    -Xms256m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC \
-    "$PROXY_MAIN" -pm local -pc "$PROXY_CONF" -bc "$BROKER_CONF") \
-    || { show_proxy_log; stop_pids "$ns_pid"; die "the proxy process did not start"; }
+  px_pid=$(spawn_proxy) || { show_proxy_log; stop_pids "$ns_pid"; die "the proxy process did not start"; }
   rc=0
   wait_proxy "$px_pid" "$deadline" || rc=$?
   if ((rc != 0)); then
@@ -621,12 +633,73 @@ cmd_status() {
     "broker $HOST:$broker (pid $px_pid); topics: ${topics:-none}"
 }
 
+# Stops the proxy (TERM, or KILL at once with --kill) and starts it again on the same store and ports.
+cmd_restart_proxy() {
+  local mode=${1:-} ns_pid px_pid p rc deadline t
+  [[ -z $mode || $mode == --kill ]] || die "usage: $0 restart-proxy [--kill]"
+  take_lock
+  ns_pid=$(namesrv_pid) || die "the name server is not running; use '$0 start'"
+  px_pid=$(proxy_pid) || die "the proxy is not running; use '$0 start'"
+  t=$(now_ms)
+  if [[ $mode == --kill ]]; then
+    say "killing proxy pid $px_pid"
+    kill -KILL "$px_pid" 2>/dev/null || true
+    while kill -0 "$px_pid" 2>/dev/null; do sleep 0.1; done
+  else
+    say "stopping proxy pid $px_pid"
+    stop_pids "$px_pid"
+  fi
+  # the old listeners may linger for a moment after the process is gone
+  deadline=$((SECONDS + 30))
+  for p in "$GRPC_PORT" "$REMOTING_PORT" "$BROKER_PORT" "$(ha_port "$BROKER_PORT")" "$(fast_port "$BROKER_PORT")"; do
+    while port_open "$p"; do
+      ((SECONDS < deadline)) || die "$HOST:$p is still taken after the proxy stopped"
+      sleep 0.1
+    done
+  done
+  say "proxy down after $(( ($(now_ms) - t) / 1000 )) s; starting it again on the same store"
+  rm -f "$PROXY_PID_FILE"
+  px_pid=$(spawn_proxy) || { show_proxy_log; die "the proxy process did not start"; }
+  rc=0
+  wait_proxy "$px_pid" $((SECONDS + WAIT_SECONDS)) || rc=$?
+  ((rc == 0)) || { show_proxy_log; die "the restarted proxy (pid $px_pid) is not ready"; }
+  check_loopback "$px_pid" || { stop_pids "$px_pid"; die "a listener of the restarted proxy is not on loopback"; }
+  echo "rocketmq proxy restarted: pid $px_pid, $(( ($(now_ms) - t) / 1000 )) s after the stop began"
+}
+
+# Creates the topics NAME:TYPE... on the running broker and waits until they are routed.
+cmd_topics() {
+  local p deadline=$((SECONDS + WAIT_SECONDS))
+  (($#)) || die "usage: $0 topics NAME:TYPE..."
+  for p in "$@"; do
+    [[ $p =~ ^[%|a-zA-Z0-9_-]{1,127}:(NORMAL|FIFO|DELAY|TRANSACTION)$ ]] \
+      || die "'$p' is not NAME:TYPE with TYPE one of NORMAL FIFO DELAY TRANSACTION"
+  done
+  take_lock
+  namesrv_pid >/dev/null && proxy_pid >/dev/null || die "not running; use '$0 start'"
+  for p in "$@"; do
+    until create_topic "$(running_port broker)" "${p%%:*}" "${p#*:}"; do
+      ((SECONDS < deadline)) || die "creating topic ${p%%:*} failed (log: $TOPICS_LOG)"
+      sleep 0.5
+    done
+  done
+  for p in "$@"; do
+    until topic_routed "$(running_port namesrv)" "${p%%:*}"; do
+      ((SECONDS < deadline)) || die "the name server has no route for ${p%%:*}"
+      sleep 0.2
+    done
+  done
+  say "topics created: $*"
+}
+
 case ${1:-} in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  restart-proxy) shift; cmd_restart_proxy "$@" ;;
+  topics) shift; cmd_topics "$@" ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|status|restart-proxy [--kill]|topics NAME:TYPE..." >&2
     exit 2
     ;;
 esac

@@ -44,6 +44,11 @@ final class ApiErrors {
       send(ctx, 400, Failures.errorJson(v));
     } else if (Failures.isBadRequest(failure)) {
       send(ctx, 400, failure.getMessage());
+    } else if (Failures.isUnavailable(failure)) {
+      // nothing of the request was accepted: the same request, sent again, is safe (events keep their ids)
+      LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+      ctx.response().putHeader("retry-after", "5");
+      send(ctx, 503, Failures.errorJson(new ValidationException(null, "temporarily unavailable", failure.getMessage())));
     } else if (failure instanceof NotFound n) {
       send(ctx, 404, Failures.errorJson(new ValidationException(null, n.getMessage())));
     } else if (failure instanceof Conflict c) {

@@ -7,10 +7,21 @@ import io.vertx.core.eventbus.ReplyException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Carries a validation failure across the event bus: failure code 400, message the API's error JSON. */
+/**
+ * Carries failures across the event bus: a validation failure as code 400 with the API's error JSON, a
+ * dependency that is down for now (the broker, the store) as code 503, anything else as 500.
+ */
 public final class Failures {
   public static final int BAD_REQUEST = 400;
   public static final int INTERNAL = 500;
+  public static final int UNAVAILABLE = 503;
+
+  /** Something the request needs is down for now; the client should send the same request again later. */
+  public static final class Unavailable extends RuntimeException {
+    public Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   private Failures() {
   }
@@ -18,6 +29,8 @@ public final class Failures {
   public static void reply(Message<?> message, Throwable error) {
     if (error instanceof ValidationException v) {
       message.fail(BAD_REQUEST, errorJson(v));
+    } else if (error instanceof Unavailable u) {
+      message.fail(UNAVAILABLE, u.getMessage());
     } else {
       message.fail(INTERNAL, String.valueOf(error.getMessage()));
     }
@@ -29,6 +42,10 @@ public final class Failures {
     if (v.field() != null) body.put("field", v.field());
     if (v.detail() != null) body.put("detail", v.detail());
     return Json.write(body);
+  }
+
+  public static boolean isUnavailable(Throwable t) {
+    return t instanceof Unavailable || t instanceof ReplyException r && r.failureCode() == UNAVAILABLE;
   }
 
   public static boolean isBadRequest(Throwable t) {

@@ -2,6 +2,7 @@ package dev.tally.queue;
 
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
+import dev.tally.bus.Failures;
 import dev.tally.bus.Messages.JobBatch;
 import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
@@ -35,7 +36,8 @@ public final class LocalJobQueue implements JobQueue {
   @Override
   public Future<Void> enqueue(List<Job> batch) {
     if (batch.isEmpty()) return Future.succeededFuture();
-    return jobs.insertAll(batch).onSuccess(this::schedule).mapEmpty();
+    return jobs.insertAll(batch).onSuccess(this::schedule).<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new Failures.Unavailable("the store did not take the jobs: " + err.getMessage(), err)));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tally.queue;
 
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
+import dev.tally.bus.Failures;
 import dev.tally.config.TallyConfig;
 import dev.tally.model.Job;
 import dev.tally.model.Json;
@@ -117,7 +118,9 @@ public final class RocketMqJobQueue implements JobQueue {
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> jobs.stream().map(this::sendFromWorker).toList(), false)
         .compose(sends -> Future.all(sends.stream().map(stage -> onContext(stage, context)).toList()))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new Failures.Unavailable("job queue (RocketMQ at " + settings.endpoints()
+            + ") did not take the jobs: " + rootMessage(err), err)));
   }
 
   @Override
@@ -168,6 +171,12 @@ public final class RocketMqJobQueue implements JobQueue {
   private Future<Void> ack(Receipt receipt) {
     metrics.count("tally_rocketmq_acked_total", 1, "group", receipt.consumer().getConsumerGroup());
     return onContext(receipt.consumer().ackAsync(receipt.message()));
+  }
+
+  private static String rootMessage(Throwable err) {
+    Throwable root = err;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** Completes on a Vert.x context, never on the client's threads. */

@@ -27,13 +27,20 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Three packaged-JAR nodes in one cluster (scripts/cluster-local.sh: MariaDB store, RocketMQ queue, one Kafka
- * consumer group) reading 10,000 Canal row changes from a 3-partition topic; node 2 is killed with SIGKILL
- * mid-stream. Every change still ends with exactly one verdict: the group's lag drains, and the shared store
- * counts 10,000, also after the killed node's unacknowledged RocketMQ messages came back (60 s invisibility).
+ * consumer group) reading 10,000 Canal row changes from a 3-partition topic, while HTTP events are posted to
+ * every node for a delayed task and a retried task (both through RocketMQ delay messages); node 2 is killed with
+ * SIGKILL mid-stream. Every change and every event still ends with exactly one verdict: the group's lag drains,
+ * and the shared store counts them all, also after the killed node's unacknowledged RocketMQ messages came back
+ * (60 s invisibility). No delayed job is checked before its delay, and every retry is made.
  */
 class ClusterLocalIT {
   private static final int CHANGES = 10_000;
   private static final int NODES = 3;
+  /** HTTP events posted to each node; their rows differ, so every check is a FAIL with its timings stored. */
+  private static final int HTTP_PER_NODE = 100;
+  private static final int HTTP_ID_BASE = 1_000_000;
+  private static final long HTTP_DELAY_MS = 2000;
+  private static final long HTTP_BACKOFF_MS = 1000;
   /** RocketMQ redelivers a dead consumer's unacknowledged messages after 60 s; a margin on top. */
   private static final Duration REDELIVERY = Duration.ofSeconds(75);
   private static final Pattern NODE_LINE = Pattern.compile("^node (\\d+) http://127\\.0\\.0\\.1:(\\d+) pid (\\d+)$");
@@ -110,11 +117,27 @@ class ClusterLocalIT {
            "strategy": {"retry": {"onError": 5, "backoffMs": 1000}}}
           """.formatted(source, db, table, cache, p)).id();
       String stats = "/api/v1/tasks/" + task + "/stats?bucket=day";
+      String httpSource = api.create("/api/v1/event-sources", "{\"name\":\"http\",\"kind\":\"API\"}").id();
+      String httpTask = """
+          {"name": "%s", "eventSourceId": "%s",
+           "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["status"]},
+           "right": {"dataSourceId": "%s", "key": "%s:http:#{id}", "valueType": "STRING"},
+           "compare": [{"left": "status", "right": "$"}], "strategy": %s}
+          """;
+      String delayed = api.create("/api/v1/tasks", httpTask.formatted("http-delayed", httpSource, db, table, cache, p,
+          "{\"delayMs\": " + HTTP_DELAY_MS + ", \"retry\": {\"onError\": 5, \"backoffMs\": 1000}}")).id();
+      // reads that time out on a loaded machine (ERROR) are retried apart from the FAIL retries
+      String retried = api.create("/api/v1/tasks", httpTask.formatted("http-retried", httpSource, db, table, cache, p,
+          "{\"retry\": {\"onFail\": 2, \"onError\": 5, \"backoffMs\": " + HTTP_BACKOFF_MS + "}}")).id();
+      StringBuilder rows = new StringBuilder("INSERT INTO " + table + " VALUES ");
+      for (int i = 0; i < NODES * HTTP_PER_NODE; i++) rows.append(i == 0 ? "" : ",").append("(").append(HTTP_ID_BASE + i).append(",'PAID')");
+      services.sql(rows.toString());
 
       long tProduce = System.nanoTime();
       for (int i = 0; i < CHANGES; i++) kafka.sendAsync(topic, String.valueOf(i), canal(table, i));
       kafka.flush();
       System.out.printf("ClusterLocalIT: %d messages produced in %d s%n", CHANGES, seconds(tProduce));
+      postHttpEvents(nodes, httpSource);
 
       JsonNode before = api.await(stats, s -> ApiClient.verdicts(s) >= 1000, Duration.ofSeconds(180));
       Node victim = nodes.get(1);
@@ -134,10 +157,13 @@ class ClusterLocalIT {
       while (true) {
         lag = kafka.lag(kafkaGroup, topic);
         total = ApiClient.verdicts(api.get(stats).body());
+        long httpDone = ApiClient.verdicts(api.get("/api/v1/tasks/" + delayed + "/stats?bucket=day").body())
+            + ApiClient.verdicts(api.get("/api/v1/tasks/" + retried + "/stats?bucket=day").body());
         boolean settled = System.nanoTime() - tKill >= REDELIVERY.toNanos();
-        if (lag == 0 && total >= CHANGES && settled) break;
+        if (lag == 0 && total >= CHANGES && httpDone >= 2L * NODES * HTTP_PER_NODE && settled) break;
         assertTrue(System.nanoTime() < deadline,
-            "not done 240 s after the kill: lag " + lag + ", total " + total + " of " + CHANGES);
+            "not done 240 s after the kill: lag " + lag + ", total " + total + " of " + CHANGES + ", HTTP verdicts " + httpDone
+                + " of " + 2L * NODES * HTTP_PER_NODE);
         LockSupport.parkNanos(500_000_000L);
       }
       System.out.printf("ClusterLocalIT: lag 0 and total %d, %d s after the kill, %d s after producing%n",
@@ -148,6 +174,23 @@ class ClusterLocalIT {
       // any node's API shows the shared store's count
       JsonNode fromNode3 = new ApiClient(nodes.get(2).port()).get(stats).body();
       assertEquals(CHANGES, ApiClient.verdicts(fromNode3), "node 3 sees the same total: " + fromNode3);
+      int httpEvents = NODES * HTTP_PER_NODE;
+      List<JsonNode> delayedResults = failures(api, delayed, httpEvents);
+      for (JsonNode r : delayedResults) {
+        long waited = r.at("/history/0/startedAt").asLong() - r.at("/event/receivedAt").asLong();
+        assertTrue(waited >= HTTP_DELAY_MS, "a delayed job was checked " + waited + " ms after it was received: " + r);
+      }
+      for (JsonNode r : failures(api, retried, httpEvents)) {
+        List<Long> failed = new ArrayList<>();
+        r.get("history").forEach(a -> {
+          if (a.get("status").asText().equals("FAIL")) failed.add(a.get("startedAt").asLong());
+        });
+        assertEquals(3, failed.size(), "two retries after the first FAIL: " + r);
+        for (int i = 1; i < failed.size(); i++) {
+          long gap = failed.get(i) - failed.get(i - 1);
+          assertTrue(gap >= HTTP_BACKOFF_MS, "FAIL " + (i + 1) + " came " + gap + " ms after the one before: " + r);
+        }
+      }
       for (Node n : List.of(nodes.get(0), nodes.get(2))) {
         ApiClient.Response h = new ApiClient(n.port()).get("/health");
         assertEquals(200, h.status(), "node " + n.index() + " healthy: " + h.text());
@@ -155,6 +198,48 @@ class ClusterLocalIT {
         assertTrue(ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false), "node " + n.index() + " alive");
       }
     }
+  }
+
+  /** Posts HTTP_PER_NODE events to each node, in batches of 25, each with an id of its own. */
+  private static void postHttpEvents(List<Node> nodes, String source) throws Exception {
+    for (Node n : nodes) {
+      ApiClient client = new ApiClient(n.port());
+      for (int b = 0; b < HTTP_PER_NODE; b += 25) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int j = b; j < b + 25; j++) {
+          int id = HTTP_ID_BASE + (n.index() - 1) * HTTP_PER_NODE + j;
+          batch.append(j == b ? "" : ",").append("{\"id\":\"http-").append(id).append("\",\"op\":\"U\",\"data\":{\"id\":")
+              .append(id).append("}}");
+        }
+        ApiClient.Response r = client.post("/api/v1/events/" + source, batch.append("]").toString());
+        assertEquals(202, r.status(), "node " + n.index() + ": " + r.text());
+      }
+    }
+  }
+
+  /** Every stored result of the task (all FAILs here), paged; exactly {@code expected} of them, one per event. */
+  private static List<JsonNode> failures(ApiClient api, String task, int expected) throws Exception {
+    JsonNode stats = api.get("/api/v1/tasks/" + task + "/stats?bucket=day").body();
+    if (stats.get("error").asLong() > 0) {
+      JsonNode errors = api.get("/api/v1/results?taskId=" + task + "&status=ERROR&limit=5").body().get("items");
+      StringBuilder why = new StringBuilder();
+      errors.forEach(e -> why.append("\n  ").append(e.get("error").asText()));
+      throw new AssertionError("ERROR verdicts on " + task + ": " + stats + why);
+    }
+    assertEquals(expected, stats.get("fail").asLong(), "one FAIL per HTTP event: " + stats);
+    assertEquals(expected, ApiClient.verdicts(stats), "one verdict per HTTP event: " + stats);
+    List<JsonNode> all = new ArrayList<>();
+    java.util.Set<String> events = new java.util.HashSet<>();
+    String cursor = null;
+    do {
+      JsonNode page = api.get("/api/v1/results?taskId=" + task + "&limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).body();
+      page.get("items").forEach(all::add);
+      page.get("items").forEach(r -> events.add(r.get("eventId").asText()));
+      cursor = page.path("nextCursor").isTextual() ? page.get("nextCursor").asText() : null;
+    } while (cursor != null);
+    assertEquals(expected, all.size(), "stored results of " + task);
+    assertEquals(expected, events.size(), "one result per event of " + task);
+    return all;
   }
 
   /** Runs `cluster-local.sh start 3` and returns the nodes it printed. */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.config.TallyConfig;
-import dev.tally.store.StoreFixture;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class RocketMqQueueTest {
   static TallyInProcess tally;
-  static io.vertx.core.Vertx partnerVertx;
-  static io.vertx.core.http.HttpServer slowPartner;
+  static SlowPartner slowPartner;
   static ApiClient api;
   static Services services;
   static String table;
@@ -27,13 +24,7 @@ class RocketMqQueueTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    // a consumer group of this run's own, so messages left on the shared topics by other runs are not its concern
-    TallyConfig.RocketMq mq = TallyConfig.RocketMq.DEFAULT;
-    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
-        new TallyConfig.Queue("rocketmq", 64, 3000), 2, 1000, new TallyConfig.Retention(24, 7), TallyConfig.Kafka.NONE,
-        new TallyConfig.RocketMq(mq.endpoints(), mq.normalTopic(), mq.priorityTopic(), mq.delayTopic(),
-            "tally-it-" + Long.toHexString(System.nanoTime()), 2));
-    tally = new TallyInProcess(config);
+    tally = TallyInProcess.onRocketMq("tally-it-");
     api = tally.api;
     services = new Services(tally.vertx);
     table = services.prefix + "_rmq";
@@ -41,11 +32,7 @@ class RocketMqQueueTest {
     mysql = api.create("/api/v1/data-sources", "{\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\",\"database\":\"test\",\"user\":\"root\"}").id();
     redis = api.create("/api/v1/data-sources", "{\"name\":\"cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\"}").id();
     // the user's slow partner API: every answer takes 50 ms
-    partnerVertx = io.vertx.core.Vertx.vertx();
-    slowPartner = StoreFixture.await(partnerVertx.createHttpServer()
-        .requestHandler(req -> partnerVertx.setTimer(50, id -> req.response().putHeader("content-type", "application/json")
-            .end("{\"status\":\"NEW\"}")))
-        .listen(0, "127.0.0.1"));
+    slowPartner = new SlowPartner(50);
   }
 
   @AfterAll
@@ -53,7 +40,7 @@ class RocketMqQueueTest {
     services.sql("DROP TABLE IF EXISTS " + table);
     services.close();
     tally.close();
-    StoreFixture.await(partnerVertx.close());
+    slowPartner.close();
   }
 
   /** A task of its own event source comparing the row with Redis; returns {eventSource, task}. */
@@ -84,17 +71,30 @@ class RocketMqQueueTest {
   }
 
   @Test
-  void delayedJobsArriveNoEarlierThanTheirDelay() throws Exception {
+  void delayedJobsArriveNoEarlierThanTheirDelayAndWithinTwoSecondsAfterIt() throws Exception {
     String[] t = task("delayed", "{\"delayMs\": 3000}");
-    services.sql("INSERT INTO " + table + " VALUES (10, 'PAID')");
-    services.redis("SET", services.prefix + ":delayed:10", "STALE");
-    api.post("/api/v1/events/" + t[0], "{\"op\":\"U\",\"data\":{\"id\":10}}");
-    verdicts(t[1], 1, Duration.ofSeconds(30));
-    JsonNode result = api.get("/api/v1/results?taskId=" + t[1]).body().at("/items/0");
-    long waited = result.at("/history/0/startedAt").asLong() - result.at("/event/receivedAt").asLong();
-    assertTrue(waited >= 3000, "checked after " + waited + " ms");
-    // late by at most a few seconds (the issue asks for 2 s; a fresh broker's timer is slower at first)
-    assertTrue(waited <= 11000, "checked after " + waited + " ms");
+    int n = 30;
+    for (int i = 0; i < n; i++) {
+      services.sql("INSERT INTO " + table + " VALUES (" + (100 + i) + ", 'PAID')");
+      services.redis("SET", services.prefix + ":delayed:" + (100 + i), "STALE");
+    }
+    // spread over a few seconds, so the delays end at different moments of the broker's timer
+    for (int i = 0; i < n; i++) {
+      assertEquals(202, api.post("/api/v1/events/" + t[0], "{\"op\":\"U\",\"data\":{\"id\":" + (100 + i) + "}}").status());
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+    }
+    verdicts(t[1], n, Duration.ofSeconds(30));
+    JsonNode items = api.get("/api/v1/results?taskId=" + t[1]).body().get("items");
+    assertEquals(n, items.size());
+    java.util.List<Long> late = new java.util.ArrayList<>();
+    for (JsonNode result : items) {
+      long waited = result.at("/history/0/startedAt").asLong() - result.at("/event/receivedAt").asLong();
+      assertTrue(waited >= 3000, "checked " + waited + " ms after it was received, before its delay of 3000 ms");
+      late.add(waited - 3000);
+    }
+    java.util.Collections.sort(late);
+    System.out.println("RocketMqQueueTest: delayed jobs late by (ms) " + late);
+    assertTrue(late.get(n - 1) <= 2000, "a delayed job was checked more than 2 s after its delay: " + late);
   }
 
   @Test
@@ -116,8 +116,7 @@ class RocketMqQueueTest {
   @Test
   void aPriorityTaskKeepsItsLatencyWhileTheNormalTopicHasABacklog() throws Exception {
     String source = api.create("/api/v1/event-sources", "{\"name\":\"flood\",\"kind\":\"API\"}").id();
-    String partner = api.create("/api/v1/data-sources", "{\"name\":\"partner\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:"
-        + slowPartner.actualPort() + "\"}").id();
+    String partner = api.create("/api/v1/data-sources", "{\"name\":\"partner\",\"kind\":\"HTTP\",\"baseUrl\":\"" + slowPartner.baseUrl() + "\"}").id();
     String slow = api.create("/api/v1/tasks", """
         {"name": "slow", "eventSourceId": "%s",
          "left":  {"dataSourceId": "%s", "url": "/orders/#{id}"},

@@ -25,6 +25,20 @@ public final class TallyInProcess implements AutoCloseable {
         new TallyConfig.Queue("local", 64, 3000), 2, 1000, new TallyConfig.Retention(24, 7), kafka));
   }
 
+  /** A node with a fresh H2 store and its jobs on the test script's RocketMQ: the given topics and consumer group. */
+  public static TallyInProcess onRocketMq(String normalTopic, String priorityTopic, String delayTopic, String group,
+                                          int maxEventsPerPost) throws Exception {
+    return new TallyInProcess(new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
+        new TallyConfig.Queue("rocketmq", 64, 3000), 2, maxEventsPerPost, new TallyConfig.Retention(24, 7), TallyConfig.Kafka.NONE,
+        new TallyConfig.RocketMq(TallyConfig.RocketMq.DEFAULT.endpoints(), normalTopic, priorityTopic, delayTopic, group, 2)));
+  }
+
+  /** The same on the default topics, with a consumer group of its own, so other runs' messages are not its concern. */
+  public static TallyInProcess onRocketMq(String groupPrefix) throws Exception {
+    TallyConfig.RocketMq mq = TallyConfig.RocketMq.DEFAULT;
+    return onRocketMq(mq.normalTopic(), mq.priorityTopic(), mq.delayTopic(), groupPrefix + Long.toHexString(System.nanoTime()), 1000);
+  }
+
   public TallyInProcess(TallyConfig config) throws Exception {
     this(Vertx.vertx(), config);
   }
