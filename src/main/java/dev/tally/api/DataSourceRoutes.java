@@ -31,11 +31,13 @@ final class DataSourceRoutes {
     router.post(PATH + "/:id/test").handler(this::test);
   }
 
-  /** The API's view of a data source: everything but the password, plus whether one is set. */
+  /** The API's view of a data source: everything but the secrets, plus whether each is set. */
   static ObjectNode view(DataSource ds) {
     ObjectNode node = Json.MAPPER.valueToTree(ds);
     node.remove("password");
+    node.remove("apiKey");
     node.put("passwordSet", ds.password() != null && !ds.password().isEmpty());
+    node.put("apiKeySet", ds.apiKey() != null && !ds.apiKey().isEmpty());
     return node;
   }
 
@@ -47,7 +49,7 @@ final class DataSourceRoutes {
   private void create(RoutingContext ctx) {
     DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
     long now = System.currentTimeMillis();
-    DataSource ds = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), in.password(), now, now));
+    DataSource ds = validate(in.withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now));
     Http.respond(ctx, 201, api.config().dataSource(ds.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
@@ -59,9 +61,10 @@ final class DataSourceRoutes {
   private void update(RoutingContext ctx) {
     DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      // an absent password keeps the stored one: clients never get it back to resend it
+      // an absent secret keeps the stored one: clients never get it back to resend it
       String password = in.password() != null ? in.password() : old.password();
-      DataSource ds = validate(withIdentity(in, old.id(), password, old.createdAt(), System.currentTimeMillis()));
+      String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
+      DataSource ds = validate(in.withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis()));
       return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
     }));
   }
@@ -91,15 +94,11 @@ final class DataSourceRoutes {
         || (t.right() != null && dataSourceId.equals(t.right().dataSourceId()));
   }
 
-  private static DataSource withIdentity(DataSource in, String id, String password, long createdAt, long updatedAt) {
-    return new DataSource(id, in.name(), in.kind(), in.host(), in.port(), in.database(), in.user(), password,
-        in.redisDb(), in.baseUrl(), in.headers(), in.timeoutMs(), in.poolSize(), createdAt, updatedAt);
-  }
-
   static DataSource validate(DataSource ds) {
     Http.requireText(ds.name(), "name");
     if (ds.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(DataSourceKind.values()));
     switch (ds.kind()) {
+      case POSTGRES, ELASTICSEARCH -> throw new ValidationException("kind", "not supported yet", ds.kind().name());
       case MYSQL -> {
         Http.requireText(ds.host(), "host");
         Http.requireText(ds.database(), "database");

@@ -1,20 +1,44 @@
 package dev.tally.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * A store Tally reads from. {@code password} is write-only: the API never returns it.
- * MYSQL: host, port, database, user, password. REDIS: host, port, password, redisDb.
- * HTTP: baseUrl, headers. {@code timeoutMs} bounds every read.
+ * A store Tally reads from. {@code password} and {@code apiKey} are write-only: the API never returns them.
+ * <ul>
+ *   <li>MYSQL, POSTGRES: host, port, database, user, password; {@code tls} (with {@code tlsCaFile}, a PEM file
+ *       of the CA to trust, else the JVM's).</li>
+ *   <li>REDIS: host, port, password, redisDb, {@code keyPrefix} (put before every key of every task), tls;
+ *       {@code redisMode} STANDALONE (host, port), CLUSTER ({@code hosts}: seed nodes host:port) or SENTINEL
+ *       ({@code hosts}: sentinels host:port, {@code masterName}).</li>
+ *   <li>HTTP: baseUrl, headers.</li>
+ *   <li>ELASTICSEARCH (Elasticsearch 7/8, OpenSearch 2): {@code hosts} (base URLs, tried in turn), basic auth
+ *       with user and password, or {@code apiKey}.</li>
+ * </ul>
+ * {@code timeoutMs} bounds every read.
  */
 public record DataSource(String id, String name, DataSourceKind kind,
                          String host, Integer port, String database, String user, String password,
                          Integer redisDb, String baseUrl, Map<String, String> headers,
-                         Integer timeoutMs, Integer poolSize, long createdAt, long updatedAt) {
+                         Integer timeoutMs, Integer poolSize,
+                         List<String> hosts, String apiKey, Boolean tls, String tlsCaFile,
+                         String keyPrefix, RedisMode redisMode, String masterName,
+                         long createdAt, long updatedAt) {
   public static final int DEFAULT_TIMEOUT_MS = 5000;
 
   public DataSource {
     headers = headers == null ? Map.of() : headers;
+    hosts = hosts == null ? List.of() : List.copyOf(hosts);
+  }
+
+  /** The same settings with other secrets and times (the API keeps stored secrets a client did not resend). */
+  public DataSource withIdentity(String newId, String newPassword, String newApiKey, long newCreatedAt, long newUpdatedAt) {
+    return new DataSource(newId, name, kind, host, port, database, user, newPassword, redisDb, baseUrl, headers,
+        timeoutMs, poolSize, hosts, newApiKey, tls, tlsCaFile, keyPrefix, redisMode, masterName, newCreatedAt, newUpdatedAt);
+  }
+
+  public boolean tlsOn() {
+    return tls != null && tls;
   }
 
   /** Never shows the password: a data source may end up in a log line. */
@@ -22,7 +46,7 @@ public record DataSource(String id, String name, DataSourceKind kind,
   public String toString() {
     return "DataSource[id=" + id + ", name=" + name + ", kind=" + kind + ", host=" + host + ", port=" + port
         + ", database=" + database + ", user=" + user + ", password=" + (password == null || password.isEmpty() ? "" : "***")
-        + ", baseUrl=" + baseUrl + "]";
+        + ", apiKey=" + (apiKey == null || apiKey.isEmpty() ? "" : "***") + ", baseUrl=" + baseUrl + ", hosts=" + hosts + "]";
   }
 
   public int timeoutOrDefault() {

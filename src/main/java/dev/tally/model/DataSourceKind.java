@@ -1,3 +1,3 @@
 package dev.tally.model;
 
-public enum DataSourceKind { MYSQL, REDIS, HTTP }
+public enum DataSourceKind { MYSQL, POSTGRES, REDIS, HTTP, ELASTICSEARCH }

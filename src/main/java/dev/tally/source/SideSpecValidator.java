@@ -23,6 +23,7 @@ public final class SideSpecValidator {
       case MYSQL -> validateMySql(spec, prefix);
       case REDIS -> validateRedis(spec, prefix);
       case HTTP -> validateHttp(spec, prefix);
+      case POSTGRES, ELASTICSEARCH -> throw new ValidationException(prefix + "dataSourceId", "data source kind not supported yet", kind.name());
     }
   }
 

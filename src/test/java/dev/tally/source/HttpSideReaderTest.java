@@ -29,7 +29,7 @@ class HttpSideReaderTest extends SideReaderContractTest {
 
   private static DataSource dataSource(String baseUrl, int timeoutMs) {
     return new DataSource("ds-http", "api", DataSourceKind.HTTP, null, null, null, null, null, null,
-        baseUrl, Map.of("Authorization", "Bearer t0ken"), timeoutMs, null, 0L, 0L);
+        baseUrl, Map.of("Authorization", "Bearer t0ken"), timeoutMs, null, null, null, null, null, null, null, null, 0L, 0L);
   }
 
   @BeforeAll

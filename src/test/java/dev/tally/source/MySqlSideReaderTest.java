@@ -28,7 +28,7 @@ class MySqlSideReaderTest extends SideReaderContractTest {
 
   static DataSource dataSource(int port, String user) {
     return new DataSource("ds-mysql", "mysql", DataSourceKind.MYSQL, "127.0.0.1", port, "test", user, "",
-        null, null, null, 2000, 2, 0L, 0L);
+        null, null, null, 2000, 2, null, null, null, null, null, null, null, 0L, 0L);
   }
 
   @BeforeAll

@@ -29,7 +29,7 @@ class RedisSideReaderTest extends SideReaderContractTest {
 
   static DataSource dataSource(int port) {
     return new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", port, null, null, null,
-        0, null, null, 2000, 2, 0L, 0L);
+        0, null, null, 2000, 2, null, null, null, null, null, null, null, 0L, 0L);
   }
 
   @BeforeAll

@@ -34,7 +34,7 @@ class SideReadersTest {
 
   private static DataSource redis(String id, long updatedAt) {
     return new DataSource(id, "redis", DataSourceKind.REDIS, "127.0.0.1", 6379, null, null, null, 0, null, null,
-        2000, 1, 0L, updatedAt);
+        2000, 1, null, null, null, null, null, null, null, 0L, updatedAt);
   }
 
   private static final SideSpec PING_KEY = new SideSpec("r", null, null, null, "tally:test:readers:#{id}",
@@ -63,7 +63,7 @@ class SideReadersTest {
     SideReader first = readers.reader(v1);
     Await.result(first.test());
     readers.reader(new DataSource(v1.id(), v1.name(), v1.kind(), v1.host(), v1.port(), v1.database(), v1.user(),
-        v1.password(), null, null, null, v1.timeoutMs(), v1.poolSize(), v1.createdAt(), v1.updatedAt() + 1));
+        v1.password(), null, null, null, v1.timeoutMs(), v1.poolSize(), null, null, null, null, null, null, null, v1.createdAt(), v1.updatedAt() + 1));
     SideSpec spec = new SideSpec("m", "information_schema.TABLES", "TABLE_NAME = #{id}", java.util.List.of("TABLE_NAME"),
         null, null, null, null, null, null);
     var read = Await.result(first.read(spec, new dev.tally.model.Event("e", "s", "op", Map.of("id", "x"), null, 0, 0)));
@@ -83,6 +83,6 @@ class SideReadersTest {
     assertInstanceOf(RedisSideReader.class, readers.reader(redis("r", 1)));
     assertInstanceOf(MySqlSideReader.class, readers.reader(MySqlSideReaderTest.dataSource(3306, "root")));
     assertInstanceOf(HttpSideReader.class, readers.reader(new DataSource("h", "h", DataSourceKind.HTTP, null, null,
-        null, null, null, null, "http://127.0.0.1:1", null, null, null, 0L, 0L)));
+        null, null, null, null, "http://127.0.0.1:1", null, null, null, null, null, null, null, null, null, null, 0L, 0L)));
   }
 }

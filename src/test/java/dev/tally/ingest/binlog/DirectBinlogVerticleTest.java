@@ -107,9 +107,9 @@ class DirectBinlogVerticleTest {
   void runsOneReaderPerDirectSourceSendsItsEventsUntilAcceptedAndFollowsConfigurationChanges() {
     String directId = BinlogServer.uniqueName("es-direct-");
     await(repository.insert(new DataSource("ds-binlog", "binlog", DataSourceKind.MYSQL, BinlogServer.HOST,
-        BinlogServer.PORT, BinlogServer.DATABASE, "root", "", null, null, null, 2000, 1, 1L, 1L)));
+        BinlogServer.PORT, BinlogServer.DATABASE, "root", "", null, null, null, 2000, 1, null, null, null, null, null, null, null, 1L, 1L)));
     await(repository.insert(new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", 6379, null, null,
-        null, 0, null, null, 2000, 1, 1L, 1L)));
+        null, 0, null, null, 2000, 1, null, null, null, null, null, null, null, 1L, 1L)));
     await(cache.reload());
     List<EventSource> others = List.of(source("es-kafka", "KAFKA", table, null),
         source("es-not-mysql", "DIRECT", table, "ds-redis"), source("es-no-data-source", "DIRECT", table, "ds-missing"));
@@ -165,7 +165,7 @@ class DirectBinlogVerticleTest {
   void oneReaderPerSourceHoldsTheLeaseAndAnotherTakesOverWhenItGoes() {
     String directId = BinlogServer.uniqueName("es-lease-");
     await(repository.insert(new DataSource("ds-binlog", "binlog", DataSourceKind.MYSQL, BinlogServer.HOST,
-        BinlogServer.PORT, BinlogServer.DATABASE, "root", "", null, null, null, 2000, 1, 1L, 1L)));
+        BinlogServer.PORT, BinlogServer.DATABASE, "root", "", null, null, null, 2000, 1, null, null, null, null, null, null, null, 1L, 1L)));
     await(cache.reload());
     List<EventSource> sources = List.of(source(directId, "DIRECT", table, "ds-binlog"));
     // two nodes' verticles on one Vert.x: the lease is the same lock a cluster shares
