@@ -85,8 +85,7 @@ final class TaskRoutes {
   }
 
   private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
-    return new Task(id, in.name(), in.eventSourceId(), in.type(), in.enabled(), in.left(), in.right(), in.compare(),
-        in.entityKey(), in.strategy(), createdAt, updatedAt);
+    return in.withIdentity(id, createdAt, updatedAt);
   }
 
   private Task validate(Task t) {
@@ -98,6 +97,7 @@ final class TaskRoutes {
     if (t.type() != TaskType.CONFIG) {
       throw new ValidationException("type", "not supported yet", "only CONFIG tasks are available in this version");
     }
+    if (t.callback() != null) throw new ValidationException("callback", "not supported yet");
     validateSide(t.left(), "left");
     validateSide(t.right(), "right");
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");

@@ -5,15 +5,25 @@ import java.util.List;
 /**
  * A reconciliation rule bound to one event source. {@code entityKey} names the event fields that
  * identify the entity (default {@code id}); it drives gray sampling and coalescing.
+ *
+ * <p>A CONFIG task reads {@code left} and {@code right} and compares the {@code compare} field pairs. An API task
+ * hands the comparison to the user's endpoint, {@code api}. {@code callback}, when set, is called with results
+ * (see {@link Callback}).
  */
 public record Task(String id, String name, String eventSourceId, TaskType type, Boolean enabled,
                    SideSpec left, SideSpec right, List<FieldPair> compare, List<String> entityKey,
-                   Strategy strategy, long createdAt, long updatedAt) {
+                   Strategy strategy, ApiCheck api, Callback callback, long createdAt, long updatedAt) {
   public Task {
     compare = compare == null ? List.of() : List.copyOf(compare);
     entityKey = entityKey == null || entityKey.isEmpty() ? List.of("id") : List.copyOf(entityKey);
     strategy = strategy == null ? Strategy.DEFAULT : strategy;
     type = type == null ? TaskType.CONFIG : type;
     enabled = enabled == null || enabled;
+  }
+
+  /** The same task with another identity and times. */
+  public Task withIdentity(String newId, long newCreatedAt, long newUpdatedAt) {
+    return new Task(newId, name, eventSourceId, type, enabled, left, right, compare, entityKey, strategy, api, callback,
+        newCreatedAt, newUpdatedAt);
   }
 }

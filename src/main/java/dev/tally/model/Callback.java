@@ -1,0 +1,12 @@
+package dev.tally.model;
+
+/**
+ * A task's repair callback: {@code url} is POSTed the full result on FAIL ({@code on: "FAIL"}, the default) or on
+ * every result ({@code "ALL"}), signed with HMAC-SHA256 using {@code secret} (write-only: the API never returns
+ * it), retried with backoff up to {@code maxAttempts}. {@code recheck}: once the callback succeeded, the job is
+ * checked again, so the result tells whether the repair worked. {@code applyRepair}: Tally applies the suggested
+ * repair itself (Redis and Elasticsearch targets only; off by default).
+ */
+public record Callback(String url, String on, String secret, Integer maxAttempts, Long backoffMs, Integer timeoutMs,
+                       Boolean recheck, Boolean applyRepair) {
+}
