@@ -35,8 +35,8 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l.stream().map(ApiHeaders::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(ApiHeaders::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/try").handler(this::tryOnce);
@@ -52,20 +52,20 @@ final class TaskRoutes {
   private void create(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     long now = System.currentTimeMillis();
-    Task task = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), now, now));
+    Task task = validate(withIdentity(ApiHeaders.keepStored(in, null), Http.idOrNew(in.id(), "id"), now, now));
     Http.respond(ctx, 201, api.config().task(task.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
             : api.config().insert(task))
         .compose(v -> api.configChanged("task", task.id()))
-        .map(task));
+        .map(ApiHeaders.view(task)));
   }
 
   private void update(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
-      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(task);
+      Task task = validate(withIdentity(ApiHeaders.keepStored(in, old), old.id(), old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(ApiHeaders.view(task));
     }));
   }
 

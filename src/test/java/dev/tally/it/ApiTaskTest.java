@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.model.Json;
 import dev.tally.store.StoreFixture;
 import io.vertx.core.Vertx;
@@ -245,6 +246,34 @@ class ApiTaskTest {
     assertEquals("NEW", tried.body().at("/right/values/status").asText());
     assertEquals(1, endpoint.at("/judge").stream().filter(r -> r.body().at("/task/id").asText().equals(t[0])).count());
     assertTrue(api.get("/api/v1/results?taskId=" + t[0]).body().get("items").isEmpty(), "try stores nothing");
+  }
+
+  @Test
+  void headerValuesAreWriteOnly() throws Exception {
+    String[] t = task("headers", "/judge", PATIENT);
+    JsonNode shown = api.get("/api/v1/tasks/" + t[0]).body();
+    assertEquals("******", shown.at("/api/headers/X-Token").asText(), shown.toString());
+    assertFalse(api.get("/api/v1/tasks").text().contains("t0ken"), "nor in the list");
+
+    // read, edit, send back: the masked value keeps the stored token
+    ((ObjectNode) shown).put("name", "headers renamed");
+    ApiClient.Response renamed = api.put("/api/v1/tasks/" + t[0], shown.toString());
+    assertEquals(200, renamed.status(), renamed.text());
+    assertFalse(renamed.text().contains("t0ken"));
+    assertEquals("t0ken", tokenSentBy(t[0]));
+
+    ((ObjectNode) shown.get("api").get("headers")).put("X-Token", "n3w");
+    assertEquals(200, api.put("/api/v1/tasks/" + t[0], shown.toString()).status());
+    assertEquals("n3w", tokenSentBy(t[0]));
+    ((ObjectNode) shown.get("api").get("headers")).put("X-Other", "******");
+    assertRefused("api.headers.X-Other", shown.toString().replace("\"id\":\"" + t[0] + "\"", "\"id\":\"headers-copy\""));
+  }
+
+  /** Tries the task once and returns the X-Token header the endpoint got. */
+  private static String tokenSentBy(String task) throws Exception {
+    assertEquals(200, api.post("/api/v1/tasks/" + task + "/try", "{\"op\":\"UPDATE\",\"data\":{\"id\":12}}").status());
+    return endpoint.at("/judge").stream().filter(r -> r.body().at("/task/id").asText().equals(task))
+        .reduce((first, second) -> second).orElseThrow().token();
   }
 
   @Test
