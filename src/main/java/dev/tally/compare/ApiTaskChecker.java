@@ -7,6 +7,7 @@ import dev.tally.model.Task;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -18,10 +19,17 @@ import java.util.concurrent.TimeUnit;
  * compare verticle, with its own client; the headers (which may hold tokens) are sent, never logged.
  */
 final class ApiTaskChecker {
+  /**
+   * Connections per endpoint host and compare verticle. The default (5) would queue checks behind a slow endpoint
+   * long enough to time out while waiting for a connection; the node's in-flight limit bounds the total anyway.
+   */
+  static final int CONNECTIONS_PER_HOST = 64;
+
   private final WebClient client;
 
   ApiTaskChecker(Vertx vertx) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally"));
+    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally"),
+        new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setHttp2MaxSize(CONNECTIONS_PER_HOST));
   }
 
   Future<Checked> check(Task task, Event event, int attempt) {

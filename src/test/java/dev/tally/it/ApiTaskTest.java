@@ -38,12 +38,15 @@ class ApiTaskTest {
 
   /**
    * The user's endpoint. {@code /judge}: even ids PASS, odd ids FAIL on status. {@code /flaky}: FAIL the first time
-   * it sees an event, PASS after. {@code /slow}: answers after 3 s. {@code /broken}: 500. {@code /malformed}: HTML.
+   * it sees an event, PASS after. {@code /slow}: answers after 3 s. {@code /steady}: PASS after 1.5 s, counting the
+   * calls it holds at once. {@code /broken}: 500. {@code /malformed}: HTML.
    */
   static final class UserEndpoint implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
     final HttpServer server;
 
     UserEndpoint() throws Exception {
@@ -71,6 +74,13 @@ class ApiTaskTest {
         case "/flaky" -> json(req, seen.computeIfAbsent(body.at("/event/id").asText(), k -> new AtomicInteger())
             .getAndIncrement() == 0 ? fail(id) : pass(id));
         case "/slow" -> vertx.setTimer(3000, t -> json(req, pass(id)));
+        case "/steady" -> {
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          vertx.setTimer(1500, t -> {
+            inFlight.decrementAndGet();
+            json(req, pass(id));
+          });
+        }
         case "/broken" -> req.response().setStatusCode(500).end("database down");
         case "/malformed" -> req.response().putHeader("Content-Type", "text/html").end("<html>oops</html>");
         default -> req.response().setStatusCode(404).end();
@@ -226,6 +236,19 @@ class ApiTaskTest {
     JsonNode result = resultsByKey(broken[0]).get("9");
     assertEquals("POST " + endpoint.url("/broken"), result.at("/left/query").asText());
     assertEquals("endpoint answered HTTP 500: database down", result.at("/left/error").asText());
+  }
+
+  @Test
+  void aSlowEndpointGetsManyCallsAtOnceNotOneQueueThatTimesOut() throws Exception {
+    // 40 checks of 1.5 s each within a 5 s time-out: only calls made side by side can all be in time
+    String[] t = task("steady", "/steady", ", \"timeoutMs\": 5000");
+    StringBuilder events = new StringBuilder("[");
+    for (int i = 0; i < 40; i++) events.append(i == 0 ? "" : ",").append("{\"op\":\"UPDATE\",\"data\":{\"id\":").append(i).append("}}");
+    post(t[1], events.append("]").toString());
+    JsonNode stats = statsWhenTotal(t[0], 40);
+    assertEquals(40, stats.get("pass").asInt(), stats.toString());
+    assertTrue(endpoint.maxInFlight.get() > 10, "more than the client's default 5 connections x 2 compare verticles: "
+        + endpoint.maxInFlight.get());
   }
 
   private static String errorOf(String task) throws Exception {
