@@ -4,6 +4,8 @@ import dev.tally.model.Json;
 import dev.tally.model.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -64,6 +66,20 @@ final class Http {
 
   static String requireText(String value, String field) {
     if (value == null || value.isBlank()) throw new ValidationException(field, "required");
+    return value;
+  }
+
+  /** An absolute http or https URL with a host. */
+  static String requireHttpUrl(String value, String field) {
+    requireText(value, field);
+    try {
+      URI uri = new URI(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new URISyntaxException(value, "not http(s)");
+      }
+    } catch (URISyntaxException e) {
+      throw new ValidationException(field, "not an absolute http(s) URL", value);
+    }
     return value;
   }
 

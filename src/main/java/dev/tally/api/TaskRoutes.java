@@ -4,6 +4,7 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
+import dev.tally.model.ApiCheck;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
 import dev.tally.model.FieldPair;
@@ -12,7 +13,6 @@ import dev.tally.model.Result;
 import dev.tally.model.SideSpec;
 import dev.tally.model.Strategy;
 import dev.tally.model.Task;
-import dev.tally.model.TaskType;
 import dev.tally.model.ValidationException;
 import dev.tally.source.SideSpecValidator;
 import io.vertx.core.Future;
@@ -20,10 +20,13 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** /api/v1/tasks: CRUD, "try it" and per-task stats. */
 final class TaskRoutes {
   private static final String PATH = "/api/v1/tasks";
+  /** An HTTP token (RFC 9110). */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private final ApiContext api;
 
   TaskRoutes(ApiContext api) {
@@ -32,8 +35,8 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l.stream().map(ApiHeaders::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(ApiHeaders::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/try").handler(this::tryOnce);
@@ -49,20 +52,20 @@ final class TaskRoutes {
   private void create(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     long now = System.currentTimeMillis();
-    Task task = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), now, now));
+    Task task = validate(withIdentity(ApiHeaders.keepStored(in, null), Http.idOrNew(in.id(), "id"), now, now));
     Http.respond(ctx, 201, api.config().task(task.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
             : api.config().insert(task))
         .compose(v -> api.configChanged("task", task.id()))
-        .map(task));
+        .map(ApiHeaders.view(task)));
   }
 
   private void update(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
-      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(task);
+      Task task = validate(withIdentity(ApiHeaders.keepStored(in, old), old.id(), old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(ApiHeaders.view(task));
     }));
   }
 
@@ -94,10 +97,18 @@ final class TaskRoutes {
     if (api.cache().eventSource(t.eventSourceId()) == null) {
       throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
     }
-    if (t.type() != TaskType.CONFIG) {
-      throw new ValidationException("type", "not supported yet", "only CONFIG tasks are available in this version");
-    }
     if (t.callback() != null) throw new ValidationException("callback", "not supported yet");
+    switch (t.type()) {
+      case CONFIG -> validateConfig(t);
+      case API -> validateApi(t);
+    }
+    for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
+    validateStrategy(t.strategy());
+    return t;
+  }
+
+  private void validateConfig(Task t) {
+    if (t.api() != null) throw new ValidationException("api", "not allowed", "only an API task calls an endpoint; a CONFIG task compares left and right");
     validateSide(t.left(), "left");
     validateSide(t.right(), "right");
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
@@ -114,9 +125,25 @@ final class TaskRoutes {
         }
       }
     }
-    for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
-    validateStrategy(t.strategy());
-    return t;
+  }
+
+  /** An API task: the endpoint reads and compares, so there are no sides and no field pairs. */
+  private static void validateApi(Task t) {
+    if (t.left() != null) throw new ValidationException("left", "not allowed", "an API task's endpoint reads the sides itself");
+    if (t.right() != null) throw new ValidationException("right", "not allowed", "an API task's endpoint reads the sides itself");
+    if (!t.compare().isEmpty()) throw new ValidationException("compare", "not allowed", "an API task's endpoint compares");
+    ApiCheck check = t.api();
+    if (check == null) throw new ValidationException("api", "required", "the endpoint that compares: {\"url\": \"https://...\"}");
+    Http.requireHttpUrl(check.url(), "api.url");
+    if (check.timeoutMs() != null && (check.timeoutMs() < 1 || check.timeoutMs() > ApiCheck.MAX_TIMEOUT_MS)) {
+      throw new ValidationException("api.timeoutMs", "out of range", "1 to " + ApiCheck.MAX_TIMEOUT_MS);
+    }
+    check.headers().forEach((name, value) -> {
+      if (!HEADER_NAME.matcher(name).matches()) throw new ValidationException("api.headers." + name, "invalid header name");
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw new ValidationException("api.headers." + name, "invalid header value", "no line breaks");
+      }
+    });
   }
 
   private void validateSide(SideSpec side, String field) {

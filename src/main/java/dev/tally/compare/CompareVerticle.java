@@ -14,6 +14,7 @@ import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
 import dev.tally.model.Status;
 import dev.tally.model.Task;
+import dev.tally.model.TaskType;
 import dev.tally.model.Verdict;
 import dev.tally.queue.JobQueue;
 import dev.tally.source.SideReaders;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks due jobs: reads both sides at once, diffs them, then either re-queues the job for a retry or records
- * its final result. Several instances share the work.
+ * Checks due jobs: reads both sides at once and diffs them (CONFIG tasks) or asks the user's endpoint (API tasks),
+ * then either re-queues the job for a retry or records its final result. Several instances share the work.
  */
 public final class CompareVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CompareVerticle.class);
@@ -39,6 +40,7 @@ public final class CompareVerticle extends VerticleBase {
   private final ConfigCache config;
   private final SideReaders readers;
   private final JobQueue queue;
+  private ApiTaskChecker apiChecker;
 
   /** Both sides as read and what the differ concluded. */
   record Checked(SideRead left, SideRead right, Verdict verdict) {
@@ -52,10 +54,11 @@ public final class CompareVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    apiChecker = new ApiTaskChecker(vertx);
     var due = vertx.eventBus().<Job>consumer(Addresses.JOBS_DUE, m -> checkJob(m.body()));
     var tries = vertx.eventBus().<TryRequest>consumer(Addresses.COMPARE_TRY, m -> {
       long started = System.currentTimeMillis();
-      check(m.body().task(), m.body().event())
+      check(m.body().task(), m.body().event(), 1)
           .map(checked -> result(m.body().task(), m.body().event(),
               TaskVariables.entityKey(m.body().task(), m.body().event().data()), checked, 1,
               List.of(new Attempt(1, checked.verdict().status(), started, System.currentTimeMillis() - started,
@@ -66,7 +69,13 @@ public final class CompareVerticle extends VerticleBase {
     return Future.all(due.completion(), tries.completion());
   }
 
-  Future<Checked> check(Task task, Event event) {
+  @Override
+  public Future<?> stop() {
+    return apiChecker.close();
+  }
+
+  Future<Checked> check(Task task, Event event, int attempt) {
+    if (task.type() == TaskType.API) return apiChecker.check(task, event, attempt);
     return Future.all(read(task.left(), event), read(task.right(), event)).map(both -> {
       SideRead left = both.resultAt(0);
       SideRead right = both.resultAt(1);
@@ -98,7 +107,7 @@ public final class CompareVerticle extends VerticleBase {
       return;
     }
     long started = System.currentTimeMillis();
-    check(task, job.event())
+    check(task, job.event(), job.attempt())
         .recover(err -> Future.succeededFuture(new Checked(null, null, Verdict.error("internal error: " + err.getMessage()))))
         .onSuccess(checked -> persist(() -> finish(task, job, checked, started), job));
   }

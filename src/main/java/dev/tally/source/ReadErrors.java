@@ -7,12 +7,12 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
 /** One-line messages for why a side could not be read, worded for the person who configured it. */
-final class ReadErrors {
+public final class ReadErrors {
   private ReadErrors() {
   }
 
-  /** @param address "host:port" of the source, named in connection errors */
-  static String describe(Throwable error, String address, long timeoutMs) {
+  /** @param address "host:port" of the source (or the request, "POST url"), named in connection errors */
+  public static String describe(Throwable error, String address, long timeoutMs) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof TimeoutException) return "timed out after " + timeoutMs + " ms (" + address + ")";
       if (t instanceof UnknownHostException) return "unknown host " + address;
