@@ -31,11 +31,12 @@ final class DataSourceRoutes {
     router.post(PATH + "/:id/test").handler(this::test);
   }
 
-  /** The API's view of a data source: everything but the secrets, plus whether each is set. */
+  /** The API's view of a data source: everything but the secrets, plus whether each is set; header values masked. */
   static ObjectNode view(DataSource ds) {
     ObjectNode node = Json.MAPPER.valueToTree(ds);
     node.remove("password");
     node.remove("apiKey");
+    node.set("headers", Json.MAPPER.valueToTree(ApiHeaders.masked(ds.headers())));
     node.put("passwordSet", ds.password() != null && !ds.password().isEmpty());
     node.put("apiKeySet", ds.apiKey() != null && !ds.apiKey().isEmpty());
     return node;
@@ -49,7 +50,8 @@ final class DataSourceRoutes {
   private void create(RoutingContext ctx) {
     DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
     long now = System.currentTimeMillis();
-    DataSource ds = validate(in.withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now));
+    DataSource ds = validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
+        .withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now));
     Http.respond(ctx, 201, api.config().dataSource(ds.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
@@ -64,7 +66,8 @@ final class DataSourceRoutes {
       // an absent secret keeps the stored one: clients never get it back to resend it
       String password = in.password() != null ? in.password() : old.password();
       String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
-      DataSource ds = validate(in.withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis()));
+      DataSource ds = validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
+          .withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis()));
       return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
     }));
   }
@@ -87,6 +90,12 @@ final class DataSourceRoutes {
           .recover(err -> Future.succeededFuture(Map.of("ok", false, "error", String.valueOf(err.getMessage()),
               "tookMs", (System.nanoTime() - started) / 1_000_000)));
     }));
+  }
+
+  private static DataSource withHeaders(DataSource ds, Map<String, String> headers) {
+    return new DataSource(ds.id(), ds.name(), ds.kind(), ds.host(), ds.port(), ds.database(), ds.user(), ds.password(),
+        ds.redisDb(), ds.baseUrl(), headers, ds.timeoutMs(), ds.poolSize(), ds.hosts(), ds.apiKey(), ds.tls(), ds.tlsCaFile(),
+        ds.keyPrefix(), ds.redisMode(), ds.masterName(), ds.createdAt(), ds.updatedAt());
   }
 
   private static boolean uses(Task t, String dataSourceId) {

@@ -39,6 +39,24 @@ class ConfigApiTest {
   }
 
   @Test
+  void httpDataSourceHeaderValuesAreWriteOnly() throws Exception {
+    JsonNode created = api.create("/api/v1/data-sources", "{\"id\":\"partner1\",\"name\":\"partner\",\"kind\":\"HTTP\","
+        + "\"baseUrl\":\"http://127.0.0.1:9\",\"headers\":{\"Authorization\":\"Bearer s3cret-t0ken\"}}").body();
+    assertEquals("******", created.at("/headers/Authorization").asText());
+    // sent back as shown, the stored value is kept; a masked value with nothing stored is refused
+    ApiClient.Response kept = api.put("/api/v1/data-sources/partner1", "{\"name\":\"partner\",\"kind\":\"HTTP\","
+        + "\"baseUrl\":\"http://127.0.0.1:9\",\"headers\":{\"Authorization\":\"******\"}}");
+    assertEquals(200, kept.status(), kept.text());
+    ApiClient.Response unknown = api.put("/api/v1/data-sources/partner1", "{\"name\":\"partner\",\"kind\":\"HTTP\","
+        + "\"baseUrl\":\"http://127.0.0.1:9\",\"headers\":{\"X-Other\":\"******\"}}");
+    assertEquals(400, unknown.status(), unknown.text());
+    assertEquals("headers.X-Other", unknown.body().get("field").asText());
+    String all = api.get("/api/v1/data-sources").text() + api.get("/api/v1/data-sources/partner1").text();
+    assertFalse(all.contains("s3cret-t0ken"), all);
+    assertEquals(204, api.delete("/api/v1/data-sources/partner1").status());
+  }
+
+  @Test
   void dataSourcesKeepTheirPasswordWriteOnly() throws Exception {
     JsonNode created = api.create("/api/v1/data-sources", "{\"id\":\"db1\",\"name\":\"db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\","
         + "\"database\":\"test\",\"user\":\"reader\",\"password\":\"pa55-word\"}").body();
