@@ -2,8 +2,8 @@
 # The project's one test command: makes sure MariaDB (127.0.0.1:3306, root with an empty password,
 # database `test`), Redis (127.0.0.1:6379), Java 17 and Maven are there, starts a Kafka broker
 # (127.0.0.1:19092), a second MariaDB with its binlog on (127.0.0.1:3307) and RocketMQ (namesrv
-# 127.0.0.1:9876, proxy 127.0.0.1:8081), installs docker-compose (to validate docker/compose.yaml
-# offline), then runs `mvn -B verify`.
+# 127.0.0.1:9876, proxy 127.0.0.1:8081) and OpenSearch (127.0.0.1:19200), installs docker-compose (to
+# validate docker/compose.yaml offline), then runs `mvn -B verify`.
 #
 #   scripts/test.sh [extra mvn args...]      e.g. scripts/test.sh -Dtest='dev.tally.strategy.**'
 #
@@ -218,6 +218,7 @@ ensure_java
 scripts/infra/kafka.sh start
 scripts/infra/mariadb-binlog.sh start
 scripts/infra/rocketmq.sh start
+scripts/infra/opensearch.sh start
 # docker-compose v1 validates docker/compose.yaml offline (no Docker engine needed)
 command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
 

@@ -107,7 +107,8 @@ final class DataSourceRoutes {
     Http.requireText(ds.name(), "name");
     if (ds.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(DataSourceKind.values()));
     switch (ds.kind()) {
-      case POSTGRES, ELASTICSEARCH -> throw new ValidationException("kind", "not supported yet", ds.kind().name());
+      case POSTGRES -> throw new ValidationException("kind", "not supported yet", ds.kind().name());
+      case ELASTICSEARCH -> validateElasticsearch(ds);
       case MYSQL -> {
         Http.requireText(ds.host(), "host");
         Http.requireText(ds.database(), "database");
@@ -119,17 +120,42 @@ final class DataSourceRoutes {
       }
       case HTTP -> {
         Http.requireText(ds.baseUrl(), "baseUrl");
-        try {
-          URI uri = URI.create(ds.baseUrl());
-          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
-        } catch (IllegalArgumentException e) {
-          throw new ValidationException("baseUrl", "not an http(s) URL", ds.baseUrl());
-        }
+        requireHttpUrl(ds.baseUrl(), "baseUrl");
       }
     }
     if (ds.port() != null && (ds.port() < 1 || ds.port() > 65535)) throw new ValidationException("port", "out of range", "1 to 65535");
     if (ds.timeoutMs() != null && ds.timeoutMs() <= 0) throw new ValidationException("timeoutMs", "must be positive");
     if (ds.poolSize() != null && (ds.poolSize() < 1 || ds.poolSize() > 100)) throw new ValidationException("poolSize", "out of range", "1 to 100");
     return ds;
+  }
+
+  /** hosts: base URLs of one cluster; basic auth (user, password) or an apiKey, not both. */
+  private static void validateElasticsearch(DataSource ds) {
+    if (ds.hosts().isEmpty()) throw new ValidationException("hosts", "required", "base URLs such as http://127.0.0.1:9200");
+    for (int i = 0; i < ds.hosts().size(); i++) {
+      String host = ds.hosts().get(i);
+      Http.requireText(host, "hosts[" + i + "]");
+      requireHttpUrl(host.strip(), "hosts[" + i + "]");
+      if (URI.create(host.strip()).getRawUserInfo() != null) {
+        // hosts are shown by the API: credentials belong in user/password or apiKey, which are not
+        throw new ValidationException("hosts[" + i + "]", "must not hold credentials", "use user and password, or apiKey");
+      }
+    }
+    boolean basic = ds.user() != null && !ds.user().isEmpty() || ds.password() != null && !ds.password().isEmpty();
+    if (basic && ds.apiKey() != null && !ds.apiKey().isEmpty()) {
+      throw new ValidationException("apiKey", "give either apiKey or user and password, not both");
+    }
+    if (ds.password() != null && !ds.password().isEmpty() && (ds.user() == null || ds.user().isBlank())) {
+      throw new ValidationException("user", "required with a password");
+    }
+  }
+
+  private static void requireHttpUrl(String url, String field) {
+    try {
+      URI uri = URI.create(url);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException(field, "not an http(s) URL", url);
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.tally.model.DataSourceKind;
 import dev.tally.model.SideSpec;
 import dev.tally.model.ValidationException;
 import dev.tally.model.ValueType;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Checks one side of a CONFIG task against what its data source kind needs, before it is saved. */
@@ -23,7 +24,8 @@ public final class SideSpecValidator {
       case MYSQL -> validateMySql(spec, prefix);
       case REDIS -> validateRedis(spec, prefix);
       case HTTP -> validateHttp(spec, prefix);
-      case POSTGRES, ELASTICSEARCH -> throw new ValidationException(prefix + "dataSourceId", "data source kind not supported yet", kind.name());
+      case ELASTICSEARCH -> validateElasticsearch(spec, prefix);
+      case POSTGRES -> throw new ValidationException(prefix + "dataSourceId", "data source kind not supported yet", kind.name());
     }
   }
 
@@ -72,6 +74,46 @@ public final class SideSpecValidator {
       throw new ValidationException(prefix + "url", "must be http(s) or relative to the data source's baseUrl");
     }
     if (!isBlank(spec.jsonPath())) validateJsonPath(spec.jsonPath(), prefix);
+  }
+
+  /**
+   * index (a valid index name, no wildcard or list: one document is read), exactly one of id and query,
+   * and none of the fields of other kinds. The query is a JSON object by type (Jackson refuses anything else).
+   */
+  private static void validateElasticsearch(SideSpec spec, String prefix) {
+    if (isBlank(spec.index())) throw new ValidationException(prefix + "index", "is required");
+    if (!isIndexName(spec.index())) {
+      throw new ValidationException(prefix + "index", "is not a valid index name",
+          "lowercase, not starting with -, _ or +, none of \\ / * ? \" < > | , # : or space, at most 255 bytes");
+    }
+    boolean hasId = !isBlank(spec.id());
+    boolean hasQuery = spec.query() != null;
+    if (hasId == hasQuery) throw new ValidationException(prefix + "id", "give exactly one of id and query");
+    if (hasQuery && spec.query().isEmpty()) throw new ValidationException(prefix + "query", "is an empty object");
+    String[][] foreign = {{"table", spec.table()}, {"where", spec.where()}, {"key", spec.key()}, {"url", spec.url()},
+        {"method", spec.method()}, {"body", spec.body()}, {"jsonPath", spec.jsonPath()}, {"rowKey", spec.rowKey()}};
+    for (String[] field : foreign) {
+      if (field[1] != null) throw new ValidationException(prefix + field[0], "does not apply to an Elasticsearch side");
+    }
+    if (spec.valueType() != null) throw new ValidationException(prefix + "valueType", "does not apply to an Elasticsearch side");
+    if (spec.isList()) throw new ValidationException(prefix + "list", "is not supported for an Elasticsearch side");
+    for (int i = 0; i < spec.fields().size(); i++) {
+      String field = spec.fields().get(i);
+      if (isBlank(field) || field.contains(",")) {
+        throw new ValidationException(prefix + "fields[" + i + "]", "is not a field name", "not empty, no comma");
+      }
+    }
+  }
+
+  /** Elasticsearch's rules for an index name (also OpenSearch's); aliases follow them too. */
+  static boolean isIndexName(String name) {
+    if (name.equals(".") || name.equals("..") || name.getBytes(StandardCharsets.UTF_8).length > 255) return false;
+    if (!name.equals(name.toLowerCase(Locale.ROOT))) return false;
+    if (name.startsWith("-") || name.startsWith("_") || name.startsWith("+")) return false;
+    for (char c : name.toCharArray()) {
+      if ("\\/*?\"<>|, #:".indexOf(c) >= 0 || Character.isISOControl(c)) return false;
+    }
+    return true;
   }
 
   private static void validateJsonPath(String path, String prefix) {

@@ -9,6 +9,7 @@ import dev.tally.model.SideSpec;
 import dev.tally.model.ValidationException;
 import dev.tally.model.ValueType;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SideSpecValidatorTest {
@@ -22,6 +23,10 @@ class SideSpecValidatorTest {
 
   private static SideSpec http(String method, String url, String body, String jsonPath) {
     return new SideSpec("ds", null, null, null, null, null, method, url, body, jsonPath);
+  }
+
+  private static SideSpec es(String index, String id, Map<String, Object> query, List<String> fields) {
+    return new SideSpec("ds", null, null, fields, null, null, null, null, null, null, index, id, query, null, null);
   }
 
   private static String failingField(DataSourceKind kind, SideSpec spec, String prefix) {
@@ -67,6 +72,33 @@ class SideSpecValidatorTest {
     assertEquals("left.method", failingField(DataSourceKind.HTTP, http("DELETE", "/x", null, null), "left"));
     assertEquals("left.body", failingField(DataSourceKind.HTTP, http("GET", "/x", "{}", null), "left"));
     assertEquals("left.jsonPath", failingField(DataSourceKind.HTTP, http(null, "/x", null, "$.a["), "left"));
+  }
+
+  @Test
+  void acceptsGoodElasticsearchSides() {
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.ELASTICSEARCH, es("orders", "#{id}", null, List.of()), "right"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.ELASTICSEARCH,
+        es("shop-orders.v2", null, Map.of("term", Map.of("sku", "#{sku}")), List.of("sku", "ship.city")), "right"));
+  }
+
+  @Test
+  void elasticsearchErrorsNameTheField() {
+    assertEquals("right.index", failingField(DataSourceKind.ELASTICSEARCH, es(null, "#{id}", null, List.of()), "right"));
+    for (String bad : List.of("Orders", "_orders", "-o", "a/b", "a,b", "a*", "a b", "a:b", "a#b", "..", "x".repeat(256))) {
+      assertEquals("right.index", failingField(DataSourceKind.ELASTICSEARCH, es(bad, "#{id}", null, List.of()), "right"), bad);
+    }
+    assertEquals("right.id", failingField(DataSourceKind.ELASTICSEARCH, es("o", null, null, List.of()), "right"));
+    assertEquals("right.id", failingField(DataSourceKind.ELASTICSEARCH, es("o", "#{id}", Map.of("match_all", Map.of()), List.of()), "right"));
+    assertEquals("right.query", failingField(DataSourceKind.ELASTICSEARCH, es("o", null, Map.of(), List.of()), "right"));
+    assertEquals("right.fields[1]", failingField(DataSourceKind.ELASTICSEARCH, es("o", "#{id}", null, List.of("a", "b,c")), "right"));
+    SideSpec withTable = new SideSpec("ds", "orders", null, null, null, null, null, null, null, null, "o", "#{id}", null, null, null);
+    assertEquals("right.table", failingField(DataSourceKind.ELASTICSEARCH, withTable, "right"));
+    SideSpec withWhere = new SideSpec("ds", null, "id = #{id}", null, null, null, null, null, null, null, "o", "#{id}", null, null, null);
+    assertEquals("right.where", failingField(DataSourceKind.ELASTICSEARCH, withWhere, "right"));
+    SideSpec withKey = new SideSpec("ds", null, null, null, "k:#{id}", null, null, null, null, null, "o", "#{id}", null, null, null);
+    assertEquals("right.key", failingField(DataSourceKind.ELASTICSEARCH, withKey, "right"));
+    SideSpec withUrl = new SideSpec("ds", null, null, null, null, null, null, "/x", null, null, "o", "#{id}", null, null, null);
+    assertEquals("right.url", failingField(DataSourceKind.ELASTICSEARCH, withUrl, "right"));
   }
 
   @Test

@@ -1,0 +1,55 @@
+package dev.tally.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One index of the real OpenSearch that scripts/infra/opensearch.sh starts (127.0.0.1, port
+ * OPENSEARCH_HTTP_PORT or 19200), with a name unique to the run, for the fixtures of a test. Blocking:
+ * for test threads only.
+ */
+public final class SearchIndex implements AutoCloseable {
+  /** The node's base URL. */
+  public static final String URL = "http://127.0.0.1:" + System.getenv().getOrDefault("OPENSEARCH_HTTP_PORT", "19200");
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public final String name;
+
+  /** Creates the index with the given mappings JSON ({"properties": {...}}). */
+  public SearchIndex(String namePrefix, String mappings) throws IOException, InterruptedException {
+    name = namePrefix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+    send("PUT", "/" + name, "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":" + mappings + "}");
+  }
+
+  /** Indexes (or replaces) a document and makes it searchable at once. */
+  public void put(String id, String json) throws IOException, InterruptedException {
+    send("PUT", "/" + name + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?refresh=true", json);
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    send("DELETE", "/" + name, null);
+  }
+
+  private static void send(String method, String path, String json) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(URL + path)).timeout(Duration.ofSeconds(30));
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException(method + " " + path + " -> HTTP " + response.statusCode() + ": " + response.body()
+          + " (is OpenSearch up? scripts/infra/opensearch.sh start)");
+    }
+  }
+}
