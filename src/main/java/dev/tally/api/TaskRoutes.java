@@ -100,6 +100,7 @@ final class TaskRoutes {
     if (t.callback() != null) throw new ValidationException("callback", "not supported yet");
     validateSide(t.left(), "left");
     validateSide(t.right(), "right");
+    SideSpecValidator.validatePair(t.left(), t.right());
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
     for (int i = 0; i < t.compare().size(); i++) {
       FieldPair p = t.compare().get(i);

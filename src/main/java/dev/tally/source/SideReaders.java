@@ -54,7 +54,8 @@ public final class SideReaders {
       case MYSQL -> new MySqlSideReader(vertx, dataSource);
       case REDIS -> new RedisSideReader(vertx, dataSource);
       case HTTP -> new HttpSideReader(vertx, dataSource);
-      case POSTGRES, ELASTICSEARCH -> throw new IllegalArgumentException(dataSource.kind() + " data sources are not supported yet");
+      case POSTGRES -> new PostgresSideReader(vertx, dataSource);
+      case ELASTICSEARCH -> throw new IllegalArgumentException(dataSource.kind() + " data sources are not supported yet");
     };
   }
 }
