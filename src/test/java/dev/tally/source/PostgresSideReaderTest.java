@@ -173,4 +173,24 @@ class PostgresSideReaderTest extends SqlSideReaderTestBase {
       Await.result(tlsReader.close());
     }
   }
+
+  @Test
+  void aRoleGrantedOnlySelectReadsTheTable() {
+    String role = "tally_ro_" + table.substring(table.length() - 8);
+    Await.result(admin.query("CREATE ROLE " + role + " LOGIN").execute());
+    SideReader readOnly = newReader(dataSource(5432, role));
+    try {
+      // the grants the README recommends
+      Await.result(admin.query("GRANT CONNECT ON DATABASE test TO " + role).execute());
+      Await.result(admin.query("GRANT USAGE ON SCHEMA public TO " + role).execute());
+      Await.result(admin.query("GRANT SELECT ON public." + table + " TO " + role).execute());
+      SideRead read = read(readOnly, spec(), Map.of("id", 1));
+      assertNull(read.error());
+      assertEquals("A-1", read.values().get("code"));
+    } finally {
+      Await.result(readOnly.close());
+      Await.result(admin.query("DROP OWNED BY " + role).execute());
+      Await.result(admin.query("DROP ROLE " + role).execute());
+    }
+  }
 }
