@@ -240,7 +240,9 @@ abstract class SqlSideReader implements SideReader {
     if (dataSource.tlsOn() && !message.startsWith("TLS") && message.toUpperCase(Locale.ROOT).contains("SSL")) {
       return "TLS with " + address + " failed: " + message; // e.g. a server without TLS: "does not handle SSL connection"
     }
-    if (!dataSource.tlsOn() && error instanceof DatabaseException && message.contains("denied")) {
+    // MySQL refuses a REQUIRE SSL user as any bad login; PostgreSQL's pg_hba says "SSL off"
+    if (!dataSource.tlsOn() && error instanceof DatabaseException
+        && (message.contains("Access denied for user") || message.contains("SSL off"))) {
       message += " (if this user must connect over TLS, set tls: true on the data source)";
     }
     return message;
