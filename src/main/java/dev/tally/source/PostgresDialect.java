@@ -27,6 +27,13 @@ final class PostgresDialect implements SqlDialect {
     return "\"" + identifier + "\"";
   }
 
+  /** json and jsonb as their text, which keeps every digit (the pg client would decode numbers as doubles). */
+  @Override
+  public String selected(SqlColumn column) {
+    String quoted = quote(column.name());
+    return PostgresValues.isJson(column) ? quoted + "::text AS " + quoted : quoted;
+  }
+
   @Override
   public String placeholder(int position) {
     return "$" + position;

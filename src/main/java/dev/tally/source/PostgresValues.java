@@ -61,14 +61,19 @@ final class PostgresValues {
     return String.valueOf(value); // interval, geometric types, ...: their text form
   }
 
-  private static boolean isJson(SqlColumn column) {
+  static boolean isJson(SqlColumn column) {
     return column.columnType().equals("json") || column.columnType().equals("jsonb");
   }
 
-  /** A JSON value as plain Java: objects as Map, arrays as List, decimals as BigDecimal. */
+  /**
+   * A JSON value (its text, as {@link PostgresDialect#selected} reads it, or the pg client's decoding) as plain
+   * Java: objects as Map, arrays as List, decimals as BigDecimal with their scale.
+   */
   private static Object json(Object value) {
     String text;
-    if (value instanceof JsonObject o) {
+    if (value instanceof String s) {
+      text = s;
+    } else if (value instanceof JsonObject o) {
       text = o.encode();
     } else if (value instanceof JsonArray a) {
       text = a.encode();

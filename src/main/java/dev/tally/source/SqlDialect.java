@@ -14,6 +14,11 @@ interface SqlDialect {
   /** Quotes a name already checked by {@link SqlNames#isIdentifier}. */
   String quote(String identifier);
 
+  /** How a checked column is selected: its quoted name, or an expression of it named after it. */
+  default String selected(SqlColumn column) {
+    return quote(column.name());
+  }
+
   /** The n-th (1-based) placeholder of a prepared statement. */
   String placeholder(int position);
 

@@ -85,7 +85,7 @@ abstract class SqlSideReader implements SideReader {
         .compose(columns -> {
           checkColumns(spec, names, where, columns);
           // the catalog's spelling, so a quoted name matches however the configuration wrote it
-          sql[0] = select(spec, names, where, name -> dialect.quote(column(columns, name).name()));
+          sql[0] = select(spec, names, where, name -> dialect.selected(column(columns, name)));
           Tuple tuple = bind(where, columns, event, params);
           return pool.preparedQuery(sql[0]).execute(tuple)
               .map(rows -> toRead(rows, spec, names, columns, sql[0], params, start));
