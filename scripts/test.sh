@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure MariaDB (127.0.0.1:3306, root with an empty password,
-# database `test`), Redis (127.0.0.1:6379), Java 17 and Maven are there, starts a Kafka broker
+# database `test`), PostgreSQL (127.0.0.1:5432, user postgres trusted from 127.0.0.1, database `test`),
+# Redis (127.0.0.1:6379), Java 17 and Maven are there, starts a Kafka broker
 # (127.0.0.1:19092), a second MariaDB with its binlog on (127.0.0.1:3307) and RocketMQ (namesrv
 # 127.0.0.1:9876, proxy 127.0.0.1:8081) and OpenSearch (127.0.0.1:19200), installs docker-compose (to
 # validate docker/compose.yaml offline), then runs `mvn -B verify`.
@@ -19,6 +20,7 @@ set -euo pipefail
 readonly HOST=127.0.0.1
 readonly MARIADB_PORT=3306
 readonly REDIS_PORT=6379
+readonly PG_PORT=5432
 readonly WAIT_SECONDS=60
 readonly MARIADBD=/usr/sbin/mariadbd
 readonly MYSQL_DATADIR=/var/lib/mysql
@@ -146,6 +148,41 @@ ensure_mariadb() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# PostgreSQL (Debian's postgresql package and its cluster tools)
+# ---------------------------------------------------------------------------------------------------
+
+pg_tcp() { psql -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+pg_socket() { su postgres -c "psql -p $PG_PORT -d postgres -v ON_ERROR_STOP=1 -Atq $(printf '%q ' "$@")"; }
+
+ensure_postgres() {
+  if ! command -v psql >/dev/null || ! command -v pg_lsclusters >/dev/null; then
+    apt_install postgresql postgresql-client
+  fi
+  if port_open "$PG_PORT"; then
+    say "postgres: already running on $HOST:$PG_PORT"
+  else
+    local cluster
+    cluster=$(pg_lsclusters -h | awk -v port="$PG_PORT" '$3 == port {print $1 " " $2; exit}')
+    [[ -n $cluster ]] || die "postgres: no cluster on port $PG_PORT (pg_lsclusters)"
+    say "postgres: starting cluster $cluster"
+    # shellcheck disable=SC2086 # "version name"
+    pg_ctlcluster $cluster start
+    wait_for postgres port_open "$PG_PORT" || die "postgres did not open $HOST:$PG_PORT within ${WAIT_SECONDS}s"
+  fi
+  if ! pg_tcp -c 'SELECT 1' >/dev/null 2>&1; then
+    # a fresh install asks TCP clients for a password; the tests connect as postgres without one
+    say "postgres: trusting user postgres from $HOST for the tests"
+    local hba
+    hba=$(pg_socket -c 'SHOW hba_file')
+    sed -i "1i host all postgres $HOST/32 trust" "$hba"
+    pg_socket -c 'SELECT pg_reload_conf()' >/dev/null
+    pg_tcp -c 'SELECT 1' >/dev/null || die "postgres: user postgres still cannot log in over TCP"
+  fi
+  [[ $(pg_tcp -c "SELECT 1 FROM pg_database WHERE datname = 'test'") == 1 ]] || pg_tcp -c 'CREATE DATABASE test'
+  say "postgres: postgres@$HOST ok, database test ok"
+}
+
+# ---------------------------------------------------------------------------------------------------
 # Redis
 # ---------------------------------------------------------------------------------------------------
 
@@ -211,6 +248,7 @@ ensure_java() {
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ensure_mariadb
+ensure_postgres
 ensure_redis
 ensure_java
 # servers that only the tests need, each from its own script (they run on 127.0.0.1 and stay up for the

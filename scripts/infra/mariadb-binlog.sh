@@ -2,6 +2,9 @@
 # A second, throw-away MariaDB instance with the binary log on, for the direct binlog reader's tests:
 # 127.0.0.1:3307 (MARIADB_BINLOG_PORT), root with an empty password over TCP, database `test`,
 # --log-bin --binlog-format=ROW --binlog-row-image=FULL --server-id=1.
+# It also serves TLS (plain connections stay allowed): on every fresh start it makes a throw-away CA and a
+# server certificate for 127.0.0.1/localhost with openssl, in ${TALLY_INFRA_RUN:-/tmp/tally-infra}/mariadb-binlog/tls:
+#   ca.pem (the CA to trust: a data source's tlsCaFile), server-cert.pem, server-key.pem.
 #
 #   scripts/infra/mariadb-binlog.sh start     fresh data dir, start, wait for the port, prepare root + `test`
 #                                             (does nothing but check and prepare if it already runs)
@@ -21,6 +24,7 @@ readonly DATA_DIR=$RUN_DIR/data
 readonly SOCKET=$RUN_DIR/mysqld.sock
 readonly PID_FILE=$RUN_DIR/mysqld.pid
 readonly LOG_FILE=$RUN_DIR/mariadbd.log
+readonly TLS_DIR=$RUN_DIR/tls
 readonly MARIADBD=/usr/sbin/mariadbd
 readonly WAIT_SECONDS=${MARIADB_BINLOG_WAIT_SECONDS:-60}
 
@@ -46,12 +50,32 @@ client_tcp() { mariadb --no-defaults --protocol=TCP -h"$HOST" -P"$PORT" -uroot -
 client_socket() { mariadb --no-defaults --protocol=SOCKET --socket="$SOCKET" -uroot --connect-timeout=5 "$@"; }
 
 ensure_installed() {
-  if [[ ! -x $MARIADBD ]] || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null; then
-    [[ $(id -u) -eq 0 ]] || die "need root to install mariadb-server"
-    say "installing mariadb-server mariadb-client with apt-get"
+  if [[ ! -x $MARIADBD ]] || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null \
+      || ! command -v openssl >/dev/null; then
+    [[ $(id -u) -eq 0 ]] || die "need root to install mariadb-server and openssl"
+    say "installing mariadb-server mariadb-client openssl with apt-get"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client openssl >/dev/null
   fi
+}
+
+# A CA (10 years; only this instance trusts it) and a server certificate it signs, for 127.0.0.1 and localhost.
+make_certificates() {
+  mkdir -p "$TLS_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Tally test CA" \
+    -keyout "$TLS_DIR/ca-key.pem" -out "$TLS_DIR/ca.pem" >/dev/null 2>&1 || die "openssl: could not make the CA"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$TLS_DIR/server-key.pem" -out "$TLS_DIR/server.csr" >/dev/null 2>&1 || die "openssl: could not make the server key"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS_DIR/server.ext"
+  openssl x509 -req -in "$TLS_DIR/server.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca-key.pem" -CAcreateserial \
+    -days 3650 -extfile "$TLS_DIR/server.ext" -out "$TLS_DIR/server-cert.pem" >/dev/null 2>&1 \
+    || die "openssl: could not sign the server certificate"
+  chmod 644 "$TLS_DIR/ca.pem" "$TLS_DIR/server-cert.pem"
+  chmod 600 "$TLS_DIR/server-key.pem" "$TLS_DIR/ca-key.pem"
+}
+
+tls_on() {
+  [[ $(client_tcp -N -e 'SELECT @@have_ssl' 2>/dev/null) == YES ]]
 }
 
 # root@127.0.0.1 with an empty password over TCP (skip-name-resolve makes a TCP client from 127.0.0.1
@@ -69,16 +93,22 @@ prepare() {
   local binlog
   binlog=$(client_tcp -N -e "SELECT CONCAT(@@log_bin, ' ', @@binlog_format, ' ', @@binlog_row_image, ' ', @@server_id)")
   [[ $binlog == "ON ROW FULL 1" || $binlog == "1 ROW FULL 1" ]] || die "unexpected binlog settings on port $PORT: $binlog"
-  say "ready on $HOST:$PORT (root, empty password; database test; log_bin binlog_format binlog_row_image server_id = $binlog)"
+  tls_on || die "TLS is not on at $HOST:$PORT (see $LOG_FILE)"
+  say "ready on $HOST:$PORT (root, empty password; database test; log_bin binlog_format binlog_row_image server_id = $binlog;"
+  say "  TLS on, CA $TLS_DIR/ca.pem)"
 }
 
 start() {
   local pid
   if pid=$(running_pid); then
     port_open || die "mariadbd $pid runs on $DATA_DIR but $HOST:$PORT does not answer (starting up? see $LOG_FILE)"
-    say "already running (pid $pid)"
-    prepare
-    return
+    if [[ -f $TLS_DIR/ca.pem ]] && tls_on; then
+      say "already running (pid $pid)"
+      prepare
+      return
+    fi
+    say "running (pid $pid) without TLS (started by an older version of this script): restarting it fresh"
+    stop
   fi
   if port_open; then
     die "something else listens on $HOST:$PORT (not the instance of $DATA_DIR): set MARIADB_BINLOG_PORT"
@@ -90,6 +120,7 @@ start() {
   say "fresh data dir $DATA_DIR"
   rm -rf "$RUN_DIR"
   mkdir -p "$DATA_DIR"
+  make_certificates
   chown -R mysql:mysql "$RUN_DIR"
   mariadb-install-db --no-defaults --user=mysql --datadir="$DATA_DIR" --skip-test-db \
     --auth-root-authentication-method=socket >"$RUN_DIR/install-db.log" 2>&1 \
@@ -101,7 +132,8 @@ start() {
     --bind-address="$HOST" --port="$PORT" --skip-name-resolve \
     --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --server-id=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    --innodb-buffer-pool-size=64M </dev/null >>"$RUN_DIR/stdout.log" 2>&1 &
+    --innodb-buffer-pool-size=64M \
+    --ssl-ca="$TLS_DIR/ca.pem" --ssl-cert="$TLS_DIR/server-cert.pem" --ssl-key="$TLS_DIR/server-key.pem" </dev/null >>"$RUN_DIR/stdout.log" 2>&1 &
   local spawned=$! start=$SECONDS
   until port_open; do
     if ! kill -0 "$spawned" 2>/dev/null; then

@@ -10,6 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -103,16 +106,31 @@ final class DataSourceRoutes {
         || (t.right() != null && dataSourceId.equals(t.right().dataSourceId()));
   }
 
+  /** A CA file only with tls on, and readable here (every node of a cluster needs it at the same path). */
+  private static void validateSqlTls(DataSource ds) {
+    if (ds.tlsCaFile() == null) return;
+    if (!ds.tlsOn()) throw new ValidationException("tlsCaFile", "applies only with tls: true");
+    boolean readable;
+    try {
+      readable = !ds.tlsCaFile().isBlank() && Files.isReadable(Path.of(ds.tlsCaFile()));
+    } catch (InvalidPathException e) {
+      readable = false;
+    }
+    if (!readable) {
+      throw new ValidationException("tlsCaFile", "is not a readable file on this node", ds.tlsCaFile());
+    }
+  }
+
   static DataSource validate(DataSource ds) {
     Http.requireText(ds.name(), "name");
     if (ds.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(DataSourceKind.values()));
     switch (ds.kind()) {
-      case POSTGRES -> throw new ValidationException("kind", "not supported yet", ds.kind().name());
       case ELASTICSEARCH -> validateElasticsearch(ds);
-      case MYSQL -> {
+      case MYSQL, POSTGRES -> {
         Http.requireText(ds.host(), "host");
         Http.requireText(ds.database(), "database");
         Http.requireText(ds.user(), "user");
+        validateSqlTls(ds);
       }
       case REDIS -> {
         Http.requireText(ds.host(), "host");

@@ -111,6 +111,7 @@ final class TaskRoutes {
     if (t.api() != null) throw new ValidationException("api", "not allowed", "only an API task calls an endpoint; a CONFIG task compares left and right");
     validateSide(t.left(), "left");
     validateSide(t.right(), "right");
+    SideSpecValidator.validatePair(t.left(), t.right());
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
     for (int i = 0; i < t.compare().size(); i++) {
       FieldPair p = t.compare().get(i);

@@ -79,7 +79,7 @@ public final class CompareVerticle extends VerticleBase {
     return Future.all(read(task.left(), event), read(task.right(), event)).map(both -> {
       SideRead left = both.resultAt(0);
       SideRead right = both.resultAt(1);
-      return new Checked(left, right, EntityDiffer.diff(task.compare(), left, right));
+      return new Checked(left, right, EntityDiffer.diff(task.compare(), task.left(), left, task.right(), right));
     });
   }
 

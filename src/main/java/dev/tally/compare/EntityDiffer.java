@@ -3,15 +3,17 @@ package dev.tally.compare;
 import dev.tally.model.Diff;
 import dev.tally.model.FieldPair;
 import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
 import dev.tally.model.Status;
 import dev.tally.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Turns what both sides returned into a verdict: ERROR, PASS, or FAIL with field-level diffs. */
 public final class EntityDiffer {
-  private static final String LEFT = "left";
-  private static final String RIGHT = "right";
+  static final String LEFT = "left";
+  static final String RIGHT = "right";
 
   private EntityDiffer() {
   }
@@ -22,15 +24,9 @@ public final class EntityDiffer {
    * otherwise every pair compared, FAIL with its diffs in pair order if any.
    */
   public static Verdict diff(List<FieldPair> pairs, SideRead left, SideRead right) {
-    if (left.failed() || right.failed()) {
-      List<String> errors = new ArrayList<>();
-      if (left.failed()) {
-        errors.add(LEFT + ": " + left.error());
-      }
-      if (right.failed()) {
-        errors.add(RIGHT + ": " + right.error());
-      }
-      return Verdict.error(String.join("; ", errors));
+    Verdict unread = unreadable(left, right);
+    if (unread != null) {
+      return unread;
     }
     if (!left.found() && !right.found()) {
       return Verdict.pass();
@@ -47,14 +43,41 @@ public final class EntityDiffer {
       } catch (IllegalArgumentException e) {
         return Verdict.error("field " + pair.left() + ": " + e.getMessage());
       }
-      diffs.addAll(comparePair(pair, comparator, left, right));
+      diffs.addAll(comparePair(pair, comparator, left.values(), right.values()));
     }
     return diffs.isEmpty() ? Verdict.pass() : fail(diffs);
   }
 
-  private static List<Diff> comparePair(FieldPair pair, FieldComparator comparator, SideRead left, SideRead right) {
-    FieldLookup.Found l = FieldLookup.find(left.values(), pair.left());
-    FieldLookup.Found r = FieldLookup.find(right.values(), pair.right());
+  /**
+   * The verdict of a task's two sides: list sides ({@link SideSpec#isList()} on both) row by row through
+   * {@link ListDiffer}, otherwise as one entity.
+   */
+  public static Verdict diff(List<FieldPair> pairs, SideSpec leftSpec, SideRead left, SideSpec rightSpec, SideRead right) {
+    if (leftSpec.isList() && rightSpec.isList()) {
+      return ListDiffer.diff(pairs, left, leftSpec.rowKey(), right, rightSpec.rowKey());
+    }
+    return diff(pairs, left, right);
+  }
+
+  /** ERROR naming each side that could not be read, or null if both were. */
+  static Verdict unreadable(SideRead left, SideRead right) {
+    if (!left.failed() && !right.failed()) {
+      return null;
+    }
+    List<String> errors = new ArrayList<>();
+    if (left.failed()) {
+      errors.add(LEFT + ": " + left.error());
+    }
+    if (right.failed()) {
+      errors.add(RIGHT + ": " + right.error());
+    }
+    return Verdict.error(String.join("; ", errors));
+  }
+
+  /** The diffs of one pair between two rows (none if equal). */
+  static List<Diff> comparePair(FieldPair pair, FieldComparator comparator, Map<String, Object> left, Map<String, Object> right) {
+    FieldLookup.Found l = FieldLookup.find(left, pair.left());
+    FieldLookup.Found r = FieldLookup.find(right, pair.right());
     if (!l.present() || !r.present()) {
       List<Diff> missing = new ArrayList<>();
       if (!l.present()) {

@@ -54,7 +54,7 @@ public final class ColumnTypes {
     return String.valueOf(value);
   }
 
-  private static Object toInteger(String variable, Object value, SqlColumn column) {
+  static Object toInteger(String variable, Object value, SqlColumn column) {
     BigInteger number;
     if (value instanceof Boolean b) { // TINYINT(1) is MySQL's BOOLEAN
       return b ? 1L : 0L;
@@ -79,7 +79,7 @@ public final class ColumnTypes {
     return number.bitLength() < 64 ? (Object) number.longValue() : number.toString();
   }
 
-  private static Object toDecimal(String variable, Object value, SqlColumn column) {
+  static Object toDecimal(String variable, Object value, SqlColumn column) {
     BigDecimal d = null;
     if (value instanceof Number n) {
       d = decimal(n);

@@ -54,8 +54,8 @@ public final class SideReaders {
       case MYSQL -> new MySqlSideReader(vertx, dataSource);
       case REDIS -> new RedisSideReader(vertx, dataSource);
       case HTTP -> new HttpSideReader(vertx, dataSource);
+      case POSTGRES -> new PostgresSideReader(vertx, dataSource);
       case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource);
-      case POSTGRES -> throw new IllegalArgumentException(dataSource.kind() + " data sources are not supported yet");
     };
   }
 }

@@ -20,23 +20,37 @@ public final class SideSpecValidator {
     String prefix = fieldPrefix == null || fieldPrefix.isEmpty() ? "" : fieldPrefix + ".";
     if (spec == null) throw new ValidationException(prefix.isEmpty() ? null : fieldPrefix, "is required");
     if (kind == null) throw new ValidationException(prefix + "dataSourceId", "data source kind is unknown");
+    if ((spec.isList() || spec.rowKey() != null) && kind != DataSourceKind.MYSQL && kind != DataSourceKind.POSTGRES) {
+      throw new ValidationException(prefix + (spec.isList() ? "list" : "rowKey"), "applies only to MYSQL and POSTGRES sides", kind.name());
+    }
     switch (kind) {
-      case MYSQL -> validateMySql(spec, prefix);
+      case MYSQL -> validateSql(MySqlDialect.INSTANCE, spec, prefix);
+      case POSTGRES -> validateSql(PostgresDialect.INSTANCE, spec, prefix);
       case REDIS -> validateRedis(spec, prefix);
       case HTTP -> validateHttp(spec, prefix);
       case ELASTICSEARCH -> validateElasticsearch(spec, prefix);
-      case POSTGRES -> throw new ValidationException(prefix + "dataSourceId", "data source kind not supported yet", kind.name());
     }
   }
 
-  private static void validateMySql(SideSpec spec, String prefix) {
+  /**
+   * Checks that {@code left} and {@code right} are both lists or both single entities: a list side is compared
+   * row by row with a list on the other side.
+   */
+  public static void validatePair(SideSpec left, SideSpec right) {
+    if (left != null && right != null && left.isList() != right.isList()) {
+      throw new ValidationException((left.isList() ? "right" : "left") + ".list", "both sides must be lists or neither",
+          "left.list is " + left.isList() + ", right.list is " + right.isList());
+    }
+  }
+
+  private static void validateSql(SqlDialect dialect, SideSpec spec, String prefix) {
     if (isBlank(spec.table())) throw new ValidationException(prefix + "table", "is required");
     if (!SqlNames.isTableName(spec.table())) {
       throw new ValidationException(prefix + "table", "is not a valid table name", "use table or db.table, letters, digits, _ and $");
     }
     if (isBlank(spec.where())) throw new ValidationException(prefix + "where", "is required");
     try {
-      SqlWhere.parse(spec.where());
+      dialect.parseWhere(spec.where());
     } catch (SqlWhere.InvalidWhereException e) {
       throw new ValidationException(prefix + "where", e.getMessage());
     }
@@ -46,6 +60,14 @@ public final class SideSpecValidator {
         throw new ValidationException(prefix + "fields[" + i + "]", "is not a valid column name",
             "letters, digits, _ and $, not starting with a digit");
       }
+    }
+    if (spec.isList()) {
+      if (isBlank(spec.rowKey())) {
+        throw new ValidationException(prefix + "rowKey", "is required for a list side", "the column that identifies a row");
+      }
+      if (!SqlNames.isIdentifier(spec.rowKey())) throw new ValidationException(prefix + "rowKey", "is not a valid column name");
+    } else if (spec.rowKey() != null) {
+      throw new ValidationException(prefix + "rowKey", "applies only with list: true");
     }
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,11 +49,35 @@ public final class SqlWhere {
     return sql;
   }
 
+  /**
+   * The WHERE expression with the n-th placeholder (1-based) written as {@code placeholder.apply(n)}, e.g.
+   * {@code $1} for PostgreSQL. The fixed text holds no {@code ?} (refused by {@link #parse}), so every
+   * {@code ?} in {@link #sql()} is a placeholder.
+   */
+  public String sql(IntFunction<String> placeholder) {
+    StringBuilder out = new StringBuilder(sql.length() + 8);
+    int n = 0;
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '?') {
+        out.append(placeholder.apply(++n));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   public List<Param> params() {
     return params;
   }
 
   public static SqlWhere parse(String where) {
+    return parse(where, List.of());
+  }
+
+  /** Like {@link #parse(String)}, also refusing {@code alsoForbidden} (a dialect's own syntax) outside {@code #{...}}. */
+  public static SqlWhere parse(String where, List<String> alsoForbidden) {
     if (where == null || where.isBlank()) throw new InvalidWhereException("is empty");
     List<Template.Part> parts = Template.parse(where).parts();
     QuoteScanner scanner = new QuoteScanner();
@@ -61,7 +86,8 @@ public final class SqlWhere {
     for (int i = 0; i < parts.size(); i++) {
       Template.Part part = parts.get(i);
       if (part.var() == null) {
-        checkLiteral(part.literal());
+        checkLiteral(part.literal(), FORBIDDEN);
+        checkLiteral(part.literal(), alsoForbidden);
         scanner.scan(part.literal());
         sql.append(part.literal());
       } else {
@@ -78,8 +104,8 @@ public final class SqlWhere {
     return new SqlWhere(sql.toString(), params);
   }
 
-  private static void checkLiteral(String text) {
-    for (String bad : FORBIDDEN) {
+  private static void checkLiteral(String text, List<String> forbidden) {
+    for (String bad : forbidden) {
       if (text.contains(bad)) throw new InvalidWhereException("must not contain '" + bad + "' outside #{...}");
     }
   }

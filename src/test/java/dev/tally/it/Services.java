@@ -5,6 +5,8 @@ import static dev.tally.store.StoreFixture.await;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Command;
@@ -12,14 +14,18 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The machine's real MariaDB (database test) and Redis, for setting up both sides of a check. */
+/** The machine's real MariaDB (database test), PostgreSQL (database test) and Redis, for setting up both sides of a check. */
 public final class Services implements AutoCloseable {
   private final Pool mysql;
   private final Redis redis;
+  private Pool postgres;
   /** A prefix unique to this run, for table names and keys. */
   public final String prefix = "it" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
 
+  private final Vertx vertx;
+
   public Services(Vertx vertx) {
+    this.vertx = vertx;
     mysql = MySQLBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .connectingTo(new MySQLConnectOptions().setHost("127.0.0.1").setPort(3306).setUser("root").setPassword("").setDatabase("test"))
         .using(vertx).build();
@@ -28,6 +34,29 @@ public final class Services implements AutoCloseable {
 
   public void sql(String... statements) throws Exception {
     for (String s : statements) await(mysql.query(s).execute());
+  }
+
+  /** Statements on the machine's PostgreSQL, database test (connected on first use). */
+  public void pgSql(String... statements) throws Exception {
+    if (postgres == null) postgres = postgres(vertx);
+    for (String s : statements) await(postgres.query(s).execute());
+  }
+
+  /**
+   * A pool on the machine's PostgreSQL (127.0.0.1:5432, user postgres, trust), database test: created first if
+   * the server lacks it.
+   */
+  public static Pool postgres(Vertx vertx) throws Exception {
+    PgConnectOptions server = new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres").setDatabase("postgres");
+    Pool admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(server).using(vertx).build();
+    try {
+      boolean exists = await(admin.query("SELECT 1 FROM pg_database WHERE datname = 'test'").execute()).size() > 0;
+      if (!exists) await(admin.query("CREATE DATABASE test").execute());
+    } finally {
+      await(admin.close());
+    }
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+        .connectingTo(new PgConnectOptions(server).setDatabase("test")).using(vertx).build();
   }
 
   public String redis(String... args) throws Exception {
@@ -40,6 +69,7 @@ public final class Services implements AutoCloseable {
   @Override
   public void close() throws Exception {
     await(mysql.close());
+    if (postgres != null) await(postgres.close());
     redis.close();
   }
 }

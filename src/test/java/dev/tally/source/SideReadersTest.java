@@ -59,7 +59,7 @@ class SideReadersTest {
 
   @Test
   void aReadOnAReplacedMySqlReaderEndsAsAFailedSide() {
-    DataSource v1 = MySqlSideReaderTest.dataSource(3306, "root");
+    DataSource v1 = SqlSideReaderTestBase.sqlDataSource(DataSourceKind.MYSQL, 3306, "root");
     SideReader first = readers.reader(v1);
     Await.result(first.test());
     readers.reader(new DataSource(v1.id(), v1.name(), v1.kind(), v1.host(), v1.port(), v1.database(), v1.user(),
@@ -81,7 +81,9 @@ class SideReadersTest {
   @Test
   void createsTheReaderOfEachKind() {
     assertInstanceOf(RedisSideReader.class, readers.reader(redis("r", 1)));
-    assertInstanceOf(MySqlSideReader.class, readers.reader(MySqlSideReaderTest.dataSource(3306, "root")));
+    assertInstanceOf(MySqlSideReader.class, readers.reader(SqlSideReaderTestBase.sqlDataSource(DataSourceKind.MYSQL, 3306, "root")));
+    assertInstanceOf(PostgresSideReader.class, readers.reader(SqlSideReaderTestBase.sqlDataSource(DataSourceKind.POSTGRES, 5432, "postgres")
+        .withIdentity("pg", "", null, 0L, 0L)));
     assertInstanceOf(HttpSideReader.class, readers.reader(new DataSource("h", "h", DataSourceKind.HTTP, null, null,
         null, null, null, null, "http://127.0.0.1:1", null, null, null, null, null, null, null, null, null, null, 0L, 0L)));
   }

@@ -105,4 +105,39 @@ class SideSpecValidatorTest {
   void emptyPrefixGivesBareFieldNames() {
     assertEquals("key", failingField(DataSourceKind.REDIS, redis(null, ValueType.STRING, null), ""));
   }
+
+  private static SideSpec list(String table, List<String> fields, Boolean list, String rowKey) {
+    return new SideSpec("ds", table, "order_id = #{id}", fields, null, null, null, null, null, null, null, null, null, list, rowKey);
+  }
+
+  @Test
+  void postgresSidesAreValidatedLikeMySqlWithoutDollarSyntax() {
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.POSTGRES,
+        mysql("public.orders", "id = #{id} AND status <> 'gone'", List.of("id", "amount")), "left"));
+    assertEquals("left.where", failingField(DataSourceKind.POSTGRES, mysql("orders", "id = $1", List.of("id")), "left"));
+    assertEquals("left.where", failingField(DataSourceKind.POSTGRES, mysql("orders", "id = #{id}; drop", List.of("id")), "left"));
+    assertEquals("left.table", failingField(DataSourceKind.POSTGRES, mysql("a.b.c", "id = #{id}", List.of("id")), "left"));
+    assertEquals("left.fields[0]", failingField(DataSourceKind.POSTGRES, mysql("orders", "id = #{id}", List.of("a\"b")), "left"));
+  }
+
+  @Test
+  void listSidesNeedARowKeyAndASqlSource() {
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.MYSQL, list("lines", List.of("sku", "qty"), true, "line_no"), "left"));
+    assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.POSTGRES, list("lines", List.of("line_no", "qty"), true, "line_no"), "right"));
+    assertEquals("left.rowKey", failingField(DataSourceKind.MYSQL, list("lines", List.of("qty"), true, null), "left"));
+    assertEquals("left.rowKey", failingField(DataSourceKind.MYSQL, list("lines", List.of("qty"), true, "no-name"), "left"));
+    assertEquals("left.rowKey", failingField(DataSourceKind.MYSQL, list("lines", List.of("qty"), null, "line_no"), "left"));
+    assertEquals("right.list", failingField(DataSourceKind.REDIS,
+        new SideSpec("ds", null, null, null, "k:#{id}", ValueType.JSON, null, null, null, null, null, null, null, true, "id"), "right"));
+  }
+
+  @Test
+  void bothSidesListsOrNeither() {
+    SideSpec single = mysql("orders", "id = #{id}", List.of("id"));
+    SideSpec many = list("lines", List.of("qty"), true, "line_no");
+    assertDoesNotThrow(() -> SideSpecValidator.validatePair(many, many));
+    assertDoesNotThrow(() -> SideSpecValidator.validatePair(single, single));
+    assertEquals("right.list", assertThrows(ValidationException.class, () -> SideSpecValidator.validatePair(many, single)).field());
+    assertEquals("left.list", assertThrows(ValidationException.class, () -> SideSpecValidator.validatePair(single, many)).field());
+  }
 }

@@ -67,4 +67,18 @@ class SqlWhereTest {
   void rejectsEmptyUnterminatedOrUnbalanced(String text) {
     assertThrows(SqlWhere.InvalidWhereException.class, () -> SqlWhere.parse(text));
   }
+
+  @Test
+  void placeholdersCanBeNumberedForPostgres() {
+    SqlWhere where = SqlWhere.parse("a = #{x} AND (b = #{y} OR c = 'lit')", List.of("$"));
+    assertEquals("a = $1 AND (b = $2 OR c = 'lit')", where.sql(n -> "$" + n));
+    assertEquals("a = ? AND (b = ? OR c = 'lit')", where.sql());
+  }
+
+  @Test
+  void aDialectMayForbidMoreText() {
+    assertThrows(SqlWhere.InvalidWhereException.class, () -> SqlWhere.parse("a = $1", List.of("$")));
+    assertThrows(SqlWhere.InvalidWhereException.class, () -> SqlWhere.parse("a = $$x$$ AND b = #{b}", List.of("$")));
+    assertEquals(1, SqlWhere.parse("a = $1 AND b = #{b}").params().size(), "MySQL has no $ parameters");
+  }
 }

@@ -1,0 +1,67 @@
+package dev.tally.source;
+
+import io.vertx.sqlclient.Row;
+import java.util.List;
+
+/**
+ * PostgreSQL: double-quoted names, {@code $n} placeholders, information_schema.columns (the type is its
+ * {@code udt_name}: int8, numeric, timestamptz...), values through {@link PostgresValues}. A WHERE template may
+ * not hold {@code $} outside {@code #{...}}: no stray {@code $1} parameters, no dollar-quoted strings.
+ */
+final class PostgresDialect implements SqlDialect {
+  static final PostgresDialect INSTANCE = new PostgresDialect();
+  private static final List<String> FORBIDDEN = List.of("$");
+
+  private PostgresDialect() {
+  }
+
+  @Override
+  public String product() {
+    return "PostgreSQL";
+  }
+
+  /** The pattern of {@link SqlNames#isIdentifier} admits no double quote, so no escaping is needed. */
+  @Override
+  public String quote(String identifier) {
+    if (!SqlNames.isIdentifier(identifier)) throw new IllegalArgumentException("not an identifier: " + identifier);
+    return "\"" + identifier + "\"";
+  }
+
+  /** json and jsonb as their text, which keeps every digit (the pg client would decode numbers as doubles). */
+  @Override
+  public String selected(SqlColumn column) {
+    String quoted = quote(column.name());
+    return PostgresValues.isJson(column) ? quoted + "::text AS " + quoted : quoted;
+  }
+
+  @Override
+  public String placeholder(int position) {
+    return "$" + position;
+  }
+
+  @Override
+  public SqlWhere parseWhere(String where) {
+    return SqlWhere.parse(where, FORBIDDEN);
+  }
+
+  @Override
+  public String columnsQuery() {
+    return "SELECT column_name, data_type, udt_name FROM information_schema.columns"
+        + " WHERE table_schema = COALESCE($1::text, current_schema()) AND table_name = $2::text";
+  }
+
+  @Override
+  public SqlColumn column(Row row) {
+    return new SqlColumn(row.getString(0), row.getString(1), row.getString(2));
+  }
+
+  @Override
+  public Object param(String variable, Object value, SqlColumn column) {
+    return PostgresValues.param(variable, value, column);
+  }
+
+  @Override
+  public Object value(Object value, SqlColumn column) {
+    return PostgresValues.normalize(value, column);
+  }
+}

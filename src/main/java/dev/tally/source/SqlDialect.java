@@ -1,0 +1,43 @@
+package dev.tally.source;
+
+import io.vertx.sqlclient.Row;
+
+/**
+ * What differs between the SQL databases Tally reads the same way (table + WHERE template + fields): how
+ * identifiers are quoted, how placeholders are written, where the column catalog is, and how values go in
+ * and come out. Plain Java, stateless, thread-safe.
+ */
+interface SqlDialect {
+  /** The product named in error messages: "MySQL", "PostgreSQL". */
+  String product();
+
+  /** Quotes a name already checked by {@link SqlNames#isIdentifier}. */
+  String quote(String identifier);
+
+  /** How a checked column is selected: its quoted name, or an expression of it named after it. */
+  default String selected(SqlColumn column) {
+    return quote(column.name());
+  }
+
+  /** The n-th (1-based) placeholder of a prepared statement. */
+  String placeholder(int position);
+
+  /** Parses a WHERE template, refusing this dialect's own dangerous syntax too. */
+  SqlWhere parseWhere(String where);
+
+  /** A query for the columns of one table; its two parameters are the schema (null: the default) and the table. */
+  String columnsQuery();
+
+  /** One row of {@link #columnsQuery()}. */
+  SqlColumn column(Row row);
+
+  /**
+   * The parameter bound for an event value compared with {@code column} (null: no column known).
+   *
+   * @throws ColumnTypes.BadValueException if the value does not fit the column
+   */
+  Object param(String variable, Object value, SqlColumn column);
+
+  /** A value read from a row, as a SideRead holds it. */
+  Object value(Object value, SqlColumn column);
+}

@@ -1,0 +1,258 @@
+package dev.tally.source;
+
+import dev.tally.model.DataSource;
+import dev.tally.model.Event;
+import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.ClientBuilder;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnectOptions;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads a table side with {@code SELECT <fields> FROM <table> WHERE (<where>) LIMIT n} on a reactive pool;
+ * what differs between databases is behind a {@link SqlDialect}. Placeholders become prepared-statement
+ * parameters, coerced to the type of the column they are compared with; table and fields are checked against
+ * the column catalog (cached per table for a minute). One row is expected ({@code LIMIT 2}: a second is an
+ * error); a list side ({@link SideSpec#isList()}) reads up to {@link #MAX_LIST_ROWS} rows.
+ */
+abstract class SqlSideReader implements SideReader {
+  public static final int DEFAULT_POOL_SIZE = 4;
+  /** The most rows a list side reads; more is a failed side. */
+  public static final int MAX_LIST_ROWS = 1000;
+  private static final long COLUMNS_TTL_MS = 60_000;
+
+  private record CachedColumns(Future<Map<String, SqlColumn>> columns, long loadedAt) {
+  }
+
+  /** A read that cannot run: bad configuration or an event value that does not fit. */
+  private static final class Unreadable extends RuntimeException {
+    Unreadable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final DataSource dataSource;
+  private final SqlDialect dialect;
+  private final Pool pool;
+  private final long timeoutMs;
+  private final String address;
+  private final Map<String, CachedColumns> columnCache = new ConcurrentHashMap<>();
+
+  /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
+  SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.timeoutMs = dataSource.timeoutOrDefault();
+    this.address = connect.getHost() + ":" + connect.getPort();
+    this.pool = builder.with(SqlSettings.poolOptions(dataSource)).with(SqlSettings.netOptions(dataSource))
+        .connectingTo(connect).using(vertx).build();
+  }
+
+  @Override
+  public Future<SideRead> read(SideSpec spec, Event event) {
+    long start = System.nanoTime();
+    String draft;
+    SqlWhere where;
+    List<String> names;
+    try {
+      where = dialect.parseWhere(spec.where());
+      names = columnsToRead(spec);
+      draft = select(spec, names, where, dialect::quote);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(SideRead.failed(configError(e), null, List.of(), tookMs(start)));
+    }
+    List<Object> params = new ArrayList<>();
+    String[] sql = {draft};
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> columnsOf(spec.table())) // a closed pool may throw: it must still end as a failed side
+        .compose(columns -> {
+          checkColumns(spec, names, where, columns);
+          // the catalog's spelling, so a quoted name matches however the configuration wrote it
+          sql[0] = select(spec, names, where, name -> dialect.selected(column(columns, name)));
+          Tuple tuple = bind(where, columns, event, params);
+          return pool.preparedQuery(sql[0]).execute(tuple)
+              .map(rows -> toRead(rows, spec, names, columns, sql[0], params, start));
+        })
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .otherwise(error -> {
+          if (error instanceof DatabaseException) columnCache.remove(cacheKey(spec.table())); // schema may have changed
+          return SideRead.failed(describe(error), sql[0], frozen(params), tookMs(start));
+        });
+  }
+
+  @Override
+  public Future<Void> test() {
+    return pool.query("SELECT 1").execute()
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(error -> Future.failedFuture(describe(error)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  /** The side's fields, and for a list side its rowKey too if the fields leave it out. */
+  static List<String> columnsToRead(SideSpec spec) {
+    if (!spec.isList() || spec.rowKey() == null || spec.fields().contains(spec.rowKey())) return spec.fields();
+    List<String> names = new ArrayList<>(spec.fields());
+    names.add(spec.rowKey());
+    return List.copyOf(names);
+  }
+
+  private String select(SideSpec spec, List<String> names, SqlWhere where, UnaryOperator<String> quote) {
+    if (!SqlNames.isTableName(spec.table())) throw new IllegalArgumentException("table '" + spec.table() + "' is not a valid name");
+    if (spec.fields().isEmpty()) throw new IllegalArgumentException("no fields to read");
+    if (spec.isList() && (spec.rowKey() == null || spec.rowKey().isBlank())) throw new IllegalArgumentException("a list side needs a rowKey");
+    List<String> quoted = new ArrayList<>();
+    for (String field : names) {
+      if (!SqlNames.isIdentifier(field)) throw new IllegalArgumentException("field '" + field + "' is not a valid name");
+      quoted.add(quote.apply(field));
+    }
+    String schema = SqlNames.schemaOf(spec.table());
+    String table = schema == null ? dialect.quote(spec.table()) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(spec.table()));
+    // parenthesized so the WHERE text stays one expression in front of our LIMIT
+    return "SELECT " + String.join(", ", quoted) + " FROM " + table
+        + " WHERE (" + where.sql(dialect::placeholder) + ") LIMIT " + (spec.isList() ? MAX_LIST_ROWS + 1 : 2);
+  }
+
+  private static String configError(IllegalArgumentException e) {
+    return e instanceof SqlWhere.InvalidWhereException ? "where " + e.getMessage() : e.getMessage();
+  }
+
+  private Future<Map<String, SqlColumn>> columnsOf(String table) {
+    String key = cacheKey(table);
+    long now = System.currentTimeMillis();
+    CachedColumns cached = columnCache.get(key);
+    if (cached != null && !cached.columns().failed() && now - cached.loadedAt() < COLUMNS_TTL_MS) {
+      return cached.columns();
+    }
+    Future<Map<String, SqlColumn>> loading = loadColumns(table);
+    columnCache.put(key, new CachedColumns(loading, now));
+    return loading;
+  }
+
+  private Future<Map<String, SqlColumn>> loadColumns(String table) {
+    String schema = SqlNames.schemaOf(table);
+    String name = SqlNames.tableOf(table);
+    return pool.preparedQuery(dialect.columnsQuery())
+        .execute(Tuple.of(schema, name))
+        .map(rows -> {
+          Map<String, SqlColumn> columns = new LinkedHashMap<>();
+          for (Row row : rows) {
+            SqlColumn column = dialect.column(row);
+            columns.put(column.name().toLowerCase(Locale.ROOT), column);
+          }
+          if (columns.isEmpty()) {
+            String db = schema != null ? schema : dataSource.database();
+            throw new Unreadable("table '" + name + "' not found in database '" + db + "'");
+          }
+          return Collections.unmodifiableMap(columns);
+        });
+  }
+
+  private static String cacheKey(String table) {
+    return table.toLowerCase(Locale.ROOT);
+  }
+
+  private static void checkColumns(SideSpec spec, List<String> names, SqlWhere where, Map<String, SqlColumn> columns) {
+    for (String field : names) {
+      if (column(columns, field) == null) throw unknownColumn(field, spec.table());
+    }
+    for (SqlWhere.Param param : where.params()) {
+      if (param.column() != null && column(columns, param.column()) == null) throw unknownColumn(param.column(), spec.table());
+    }
+  }
+
+  private static Unreadable unknownColumn(String column, String table) {
+    return new Unreadable("unknown column '" + column + "' in table '" + table + "'");
+  }
+
+  private static SqlColumn column(Map<String, SqlColumn> columns, String name) {
+    return columns.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Binds every placeholder, filling {@code params} (as shown in results) as it goes so a failure still shows what was bound. */
+  private Tuple bind(SqlWhere where, Map<String, SqlColumn> columns, Event event, List<Object> params) {
+    Tuple tuple = Tuple.tuple();
+    for (SqlWhere.Param param : where.params()) {
+      Object value;
+      try {
+        value = dialect.param(param.variable(), Template.value(event.data(), param.variable()),
+            param.column() == null ? null : column(columns, param.column()));
+      } catch (Template.MissingVariableException | ColumnTypes.BadValueException e) {
+        throw new Unreadable(e.getMessage());
+      }
+      params.add(dialect.value(value, null));
+      tuple.addValue(value instanceof BigDecimal d ? Numeric.create(d) : value);
+    }
+    return tuple;
+  }
+
+  private SideRead toRead(RowSet<Row> rows, SideSpec spec, List<String> names, Map<String, SqlColumn> columns,
+                          String sql, List<Object> params, long start) {
+    if (spec.isList()) {
+      if (rows.size() > MAX_LIST_ROWS) {
+        return SideRead.failed("more than " + MAX_LIST_ROWS + " rows match; a list side reads at most " + MAX_LIST_ROWS,
+            sql, frozen(params), tookMs(start));
+      }
+      List<Map<String, Object>> list = new ArrayList<>(rows.size());
+      for (Row row : rows) list.add(values(row, names, columns));
+      return SideRead.foundRows(list, sql, frozen(params), tookMs(start));
+    }
+    if (rows.size() == 0) return SideRead.missing(sql, frozen(params), tookMs(start));
+    if (rows.size() > 1) {
+      return SideRead.failed("expected one row, got " + rows.size() + " or more", sql, frozen(params), tookMs(start));
+    }
+    return SideRead.found(values(rows.iterator().next(), names, columns), sql, frozen(params), tookMs(start));
+  }
+
+  private Map<String, Object> values(Row row, List<String> names, Map<String, SqlColumn> columns) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String field = names.get(i);
+      values.put(field, dialect.value(row.getValue(i), column(columns, field)));
+    }
+    return Collections.unmodifiableMap(values);
+  }
+
+  private String describe(Throwable error) {
+    if (error instanceof Unreadable) return error.getMessage();
+    String message = ReadErrors.describe(error, address, timeoutMs, dialect.product());
+    if (dataSource.tlsOn() && !message.startsWith("TLS") && message.toUpperCase(Locale.ROOT).contains("SSL")) {
+      return "TLS with " + address + " failed: " + message; // e.g. a server without TLS: "does not handle SSL connection"
+    }
+    // MySQL refuses a REQUIRE SSL user as any bad login; PostgreSQL's pg_hba says "SSL off"
+    if (!dataSource.tlsOn() && error instanceof DatabaseException
+        && (message.contains("Access denied for user") || message.contains("SSL off"))) {
+      message += " (if this user must connect over TLS, set tls: true on the data source)";
+    }
+    return message;
+  }
+
+  private static List<Object> frozen(List<Object> params) {
+    return Collections.unmodifiableList(new ArrayList<>(params));
+  }
+
+  private static long tookMs(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}
