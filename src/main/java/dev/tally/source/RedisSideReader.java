@@ -72,9 +72,13 @@ public final class RedisSideReader implements SideReader {
         .recover(error -> Future.failedFuture(describe(error)));
   }
 
-  /** Why a read failed, never with the password in it, whatever the client put in its message. */
+  /**
+   * Why a read failed, on one line, naming where (a server error such as WRONGPASS does not), and never with the
+   * password in it, whatever the client put in its message.
+   */
   private String describe(Throwable error) {
-    String message = ReadErrors.describe(error, address, timeoutMs);
+    String message = ReadErrors.describe(error, address, timeoutMs).replace("\n- ", "; ").replace('\n', ' ');
+    if (!message.contains(address)) message = message + " (" + address + ")";
     String password = dataSource.password();
     return password == null || password.isEmpty() ? message : message.replace(password, "***");
   }

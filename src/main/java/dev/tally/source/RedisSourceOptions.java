@@ -124,8 +124,9 @@ public final class RedisSourceOptions {
         })
         .setEndpoints(endpoints)
         .setMaxPoolSize(ds.poolSize() == null ? defaultPoolSize : ds.poolSize())
-        // waiters are bounded by the read time-out, not by a queue length that a burst would overflow
-        .setMaxPoolWaiting(-1)
+        // waiters are bounded by the read time-out, not by a queue length that a burst would overflow (not -1:
+        // the cluster and sentinel clients insist on maxPoolWaiting >= maxPoolSize)
+        .setMaxPoolWaiting(Integer.MAX_VALUE)
         .setNetClientOptions(netClientOptions(ds));
     if (mode == RedisMode.SENTINEL) options.setMasterName(ds.masterName()).setRole(RedisRole.MASTER);
     // set apart from the connection strings so a password needs no URL-escaping and never shows in an endpoint
