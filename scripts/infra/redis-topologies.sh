@@ -7,6 +7,8 @@
 #                                       created with `redis-cli --cluster create`
 #   sentinel   127.0.0.1:16380          a master (no password) ...
 #              127.0.0.1:26380          ... and a Sentinel monitoring it as `tally-master`
+#   tls        127.0.0.1:16390          a server over TLS only; its certificate names IP 127.0.0.1 (not localhost)
+#                                       and is signed by a CA made at start: <run dir>/tls/ca.pem
 #
 #   scripts/infra/redis-topologies.sh start    start what is not running; wait for PONG, cluster_state:ok and the
 #                                              sentinel's view of tally-master (what already runs is kept)
@@ -32,6 +34,8 @@ readonly PASSWORD_PORT=16379
 readonly CLUSTER_PORTS=(17001 17002 17003)
 readonly MASTER_PORT=16380
 readonly SENTINEL_PORT=26380
+readonly TLS_PORT=16390
+readonly TLS_DIR=$RUN_DIR/tls
 readonly MASTER_NAME=tally-master
 readonly WAIT_SECONDS=${REDIS_TOPOLOGIES_WAIT_SECONDS:-30}
 readonly STOP_SECONDS=10
@@ -46,9 +50,10 @@ port_open() {
 # redis-cli against port $1; the password (if any) goes through the environment, never the command line.
 cli() {
   local port=$1; shift
-  local auth=
+  local auth= tls=()
   [[ $port == "$PASSWORD_PORT" ]] && auth=$PASSWORD
-  REDISCLI_AUTH=$auth timeout 5 redis-cli -h "$HOST" -p "$port" "$@"
+  [[ $port == "$TLS_PORT" ]] && tls=(--tls --cacert "$TLS_DIR/ca.pem")
+  REDISCLI_AUTH=$auth timeout 5 redis-cli -h "$HOST" -p "$port" "${tls[@]}" "$@"
 }
 
 pong() {
@@ -232,6 +237,39 @@ sentinel failover-timeout $MASTER_NAME 60000"
   say "sentinel: monitoring $MASTER_NAME at $HOST:$MASTER_PORT"
 }
 
+# A CA and a server certificate for IP 127.0.0.1 signed by it, valid for 30 days, made afresh with each start of
+# the TLS server. No DNS name: a client that verifies host names must connect to 127.0.0.1, not localhost.
+make_certificates() {
+  command -v openssl >/dev/null || die "openssl is needed for the TLS server (apt-get install openssl)"
+  mkdir -p "$TLS_DIR"
+  (
+    set -e
+    cd "$TLS_DIR"
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=tally test CA" -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout server.key -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile server.ext -out server.pem
+    chmod 644 ca.pem
+  ) >"$RUN_DIR/openssl.log" 2>&1 || { tail -n 20 "$RUN_DIR/openssl.log" >&2; die "tls: making the certificates failed"; }
+}
+
+ensure_tls_server() {
+  if server_up tls "$TLS_PORT"; then
+    say "tls: already up on $HOST:$TLS_PORT (CA $TLS_DIR/ca.pem)"
+    return
+  fi
+  stop_server tls "$TLS_PORT"
+  make_certificates
+  write_config tls "$TLS_PORT" "port 0
+tls-port $TLS_PORT
+tls-cert-file $TLS_DIR/server.pem
+tls-key-file $TLS_DIR/server.key
+tls-ca-cert-file $TLS_DIR/ca.pem
+tls-auth-clients no"
+  start_server tls "$TLS_PORT"
+}
+
 cmd_start() {
   take_lock
   ensure_installed
@@ -239,8 +277,9 @@ cmd_start() {
   ensure_server password "$PASSWORD_PORT" "requirepass $PASSWORD"
   ensure_cluster
   ensure_sentinel
+  ensure_tls_server
   say "ready: password $HOST:$PASSWORD_PORT, cluster $HOST:${CLUSTER_PORTS[0]}-${CLUSTER_PORTS[-1]}," \
-    "sentinel $HOST:$SENTINEL_PORT ($MASTER_NAME at $HOST:$MASTER_PORT)"
+    "sentinel $HOST:$SENTINEL_PORT ($MASTER_NAME at $HOST:$MASTER_PORT), tls $HOST:$TLS_PORT (CA $TLS_DIR/ca.pem)"
 }
 
 cmd_stop() {
@@ -250,6 +289,7 @@ cmd_stop() {
   for port in "${CLUSTER_PORTS[@]}"; do stop_server "cluster-$port" "$port"; done
   stop_server sentinel "$SENTINEL_PORT"
   stop_server master "$MASTER_PORT"
+  stop_server tls "$TLS_PORT"
   rm -rf "$RUN_DIR"
   say "stopped"
 }
@@ -270,6 +310,11 @@ cmd_status() {
     say "sentinel: up on $HOST:$SENTINEL_PORT, $MASTER_NAME at $HOST:$MASTER_PORT"
   else
     say "sentinel: not running or not monitoring $MASTER_NAME"; ok=3
+  fi
+  if server_up tls "$TLS_PORT"; then
+    say "tls: up on $HOST:$TLS_PORT (CA $TLS_DIR/ca.pem)"
+  else
+    say "tls: not running"; ok=3
   fi
   return $ok
 }

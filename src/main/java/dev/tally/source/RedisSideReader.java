@@ -30,6 +30,7 @@ public final class RedisSideReader implements SideReader {
   private final long timeoutMs;
   private final String address;
   private final DataSource dataSource;
+  private static final String TLS_FAILED = "Failed to create SSL connection";
 
   public RedisSideReader(Vertx vertx, DataSource dataSource) {
     this.dataSource = dataSource;
@@ -78,6 +79,11 @@ public final class RedisSideReader implements SideReader {
    */
   private String describe(Throwable error) {
     String message = ReadErrors.describe(error, address, timeoutMs).replace("\n- ", "; ").replace('\n', ' ');
+    if (message.startsWith(TLS_FAILED)) {
+      // the client keeps only this line of Vert.x's SSLHandshakeException, not its cause
+      message = "TLS handshake with " + address + " failed: is the server's certificate signed by the CA in tlsCaFile"
+          + " (else the JVM's trust store), and does it name the host Tally connects to?";
+    }
     if (!message.contains(address)) message = message + " (" + address + ")";
     String password = dataSource.password();
     return password == null || password.isEmpty() ? message : message.replace(password, "***");

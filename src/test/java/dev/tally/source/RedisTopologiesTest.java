@@ -19,6 +19,8 @@ import dev.tally.model.RedisMode;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
 import dev.tally.model.ValueType;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * REDIS data sources against the servers of scripts/infra/redis-topologies.sh (started by scripts/test.sh):
  * a server with a password on 127.0.0.1:16379, a three-master Redis Cluster on 127.0.0.1:17001-17003, and a
- * master on 127.0.0.1:16380 watched by a Sentinel on 127.0.0.1:26380 as {@code tally-master}.
+ * master on 127.0.0.1:16380 watched by a Sentinel on 127.0.0.1:26380 as {@code tally-master}, and a TLS-only server
+ * on 127.0.0.1:16390 whose certificate (IP 127.0.0.1 only) is signed by the script's CA.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisTopologiesTest {
@@ -52,6 +55,8 @@ class RedisTopologiesTest {
   static final String MASTER = "tally-master";
   static final int PASSWORD_DB = 3;
   static final int SENTINEL_DB = 5;
+  static final int TLS_PORT = 16390;
+  static final String CA_FILE = System.getenv().getOrDefault("TALLY_INFRA_RUN", "/tmp/tally-infra") + "/redis-topologies/tls/ca.pem";
 
   private final String prefix = "tally:topo:" + UUID.randomUUID() + ":";
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -59,6 +64,7 @@ class RedisTopologiesTest {
   private Redis passwordAdmin;
   private Redis clusterAdmin;
   private Redis masterAdmin;
+  private Redis tlsAdmin;
   private final List<SideReader> readers = new ArrayList<>();
 
   @BeforeAll
@@ -71,13 +77,16 @@ class RedisTopologiesTest {
     clusterAdmin = Redis.createClient(tally.vertx, new RedisOptions().setType(RedisClientType.CLUSTER)
         .setEndpoints(CLUSTER.stream().map(h -> "redis://" + h).toList()));
     masterAdmin = Redis.createClient(tally.vertx, "redis://127.0.0.1:16380/" + SENTINEL_DB);
+    tlsAdmin = Redis.createClient(tally.vertx, new RedisOptions().setConnectionString("rediss://127.0.0.1:" + TLS_PORT)
+        .setNetClientOptions(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+            .setTrustOptions(new PemTrustOptions().addCertPath(CA_FILE))));
   }
 
   @AfterAll
   void tearDown() throws Exception {
     ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     for (SideReader r : readers) Await.result(r.close());
-    for (Redis admin : List.of(passwordAdmin, clusterAdmin, masterAdmin)) {
+    for (Redis admin : List.of(passwordAdmin, clusterAdmin, masterAdmin, tlsAdmin)) {
       // cluster keys live in different slots: one DEL per key
       for (String key : keys(admin)) Await.result(admin.send(Request.cmd(Command.DEL).arg(key)));
     }
@@ -99,6 +108,11 @@ class RedisTopologiesTest {
                                   String keyPrefix, String masterName) {
     return new DataSource("ds-" + mode, "redis " + mode, DataSourceKind.REDIS, port == null ? null : "127.0.0.1", port,
         null, null, password, db, null, null, 2000, 2, hosts, null, null, null, keyPrefix, mode, masterName, 0L, 0L);
+  }
+
+  private static DataSource tls(String host, String caFile) {
+    return new DataSource("ds-tls", "redis tls", DataSourceKind.REDIS, host, TLS_PORT, null, null, null, null, null, null,
+        2000, 2, null, null, true, caFile, null, null, null, 0L, 0L);
   }
 
   private SideReader reader(DataSource ds) {
@@ -219,6 +233,27 @@ class RedisTopologiesTest {
     assertTrue(failed.error().contains("no-such-master"), failed.error());
     assertFalse(failed.error().contains("\n"), failed.error());
     assertTrue(Await.failure(unknownMaster.test()).getMessage().contains("no-such-master"));
+  }
+
+  @Test
+  void tlsTrustsTheCaFileAndVerifiesTheHostName() {
+    send(tlsAdmin, Command.SET, prefix + "t:order:1", "PAID");
+    SideReader reader = reader(tls("127.0.0.1", CA_FILE));
+    Await.result(reader.test());
+    SideRead read = read(reader, prefix + "t:order:#{id}", ValueType.STRING, 1);
+    assertNull(read.error());
+    assertEquals(Map.of("$", "PAID"), read.values());
+
+    // the JVM's trust store does not know the script's CA
+    SideRead untrusted = read(reader(tls("127.0.0.1", null)), prefix + "t:order:#{id}", ValueType.STRING, 1);
+    assertTrue(untrusted.error().startsWith("TLS handshake with 127.0.0.1:16390 failed"), untrusted.error());
+    // the certificate names 127.0.0.1 only
+    SideRead wrongName = read(reader(tls("localhost", CA_FILE)), prefix + "t:order:#{id}", ValueType.STRING, 1);
+    assertTrue(wrongName.error().startsWith("TLS handshake with localhost:16390 failed"), wrongName.error());
+    // without TLS the server does not answer
+    DataSource plain = new DataSource("ds-plain", "plain", DataSourceKind.REDIS, "127.0.0.1", TLS_PORT, null, null, null, null,
+        null, null, 1000, 2, null, null, false, null, null, null, null, 0L, 0L);
+    assertTrue(read(reader(plain), prefix + "t:order:#{id}", ValueType.STRING, 1).failed());
   }
 
   @Test
