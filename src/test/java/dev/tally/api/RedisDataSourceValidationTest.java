@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tally.model.DataSource;
 import dev.tally.model.DataSourceKind;
+import dev.tally.model.Json;
 import dev.tally.model.RedisMode;
 import dev.tally.model.ValidationException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +116,19 @@ class RedisDataSourceValidationTest {
     assertEquals("tlsCaFile", refused(redis(null, "h", null, null, null, null, null, null, ca.toString())).field());
     ValidationException missing = refused(redis(null, "h", null, null, null, null, null, true, dir.resolve("nope.pem").toString()));
     assertEquals("tlsCaFile", missing.field());
+  }
+
+  @Test
+  void theReadmeExamplesAreAccepted() {
+    for (String json : List.of(
+        "{\"id\":\"cache\",\"name\":\"order cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":16379,"
+            + "\"password\":\"tally-redis-pw\",\"redisDb\":3,\"keyPrefix\":\"shop:\"}",
+        "{\"id\":\"cache-cluster\",\"name\":\"order cache (cluster)\",\"kind\":\"REDIS\",\"redisMode\":\"CLUSTER\","
+            + "\"hosts\":[\"127.0.0.1:17001\",\"127.0.0.1:17002\"],\"keyPrefix\":\"shop:\"}",
+        "{\"id\":\"cache-ha\",\"name\":\"order cache (sentinel)\",\"kind\":\"REDIS\",\"redisMode\":\"SENTINEL\","
+            + "\"hosts\":[\"127.0.0.1:26380\"],\"masterName\":\"tally-master\",\"redisDb\":0}")) {
+      accepted(Json.readInput(json.getBytes(StandardCharsets.UTF_8), DataSource.class));
+    }
   }
 
   @Test

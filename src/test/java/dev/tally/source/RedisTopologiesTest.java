@@ -228,6 +228,12 @@ class RedisTopologiesTest {
     assertNull(db0.error());
     assertFalse(db0.found(), "database 0 of the master does not have the key");
 
+    // the password goes to the sentinel too; one without requirepass takes any password of the default user
+    SideRead withPassword = read(reader(redis(RedisMode.SENTINEL, null, SENTINELS, SENTINEL_DB, "master-only-password", prefix + "s:",
+        MASTER)), "order:#{id}", ValueType.STRING, 1);
+    assertNull(withPassword.error());
+    assertTrue(withPassword.found());
+
     SideReader unknownMaster = reader(redis(RedisMode.SENTINEL, null, SENTINELS, null, null, null, "no-such-master"));
     SideRead failed = read(unknownMaster, "order:#{id}", ValueType.STRING, 1);
     assertTrue(failed.error().contains("no-such-master"), failed.error());
