@@ -207,6 +207,14 @@ class RedisTopologiesTest {
     assertEquals(Map.of("id", "1", "amount", "12.50"), read(reader, "hash:#{id}", ValueType.HASH, 1).values());
     assertFalse(read(reader, "order:#{id}", ValueType.JSON, 31).found());
 
+    // no seed node answers: a failed side that names them, within the time-out
+    SideReader unreachable = reader(redis(RedisMode.CLUSTER, null, List.of("127.0.0.1:1", "127.0.0.1:2"), null, null, null, null));
+    long start = System.nanoTime();
+    SideRead refused = read(unreachable, "order:#{id}", ValueType.JSON, 1);
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 3000, "took too long");
+    assertEquals("connection refused cluster 127.0.0.1:1,127.0.0.1:2", refused.error());
+    assertEquals(refused.error(), Await.failure(unreachable.test()).getMessage());
+
     // one seed node is enough to find the others
     SideReader oneSeed = reader(redis(RedisMode.CLUSTER, null, List.of(CLUSTER.get(2)), 0, null, prefix + "c:", null));
     for (int id : ids) assertTrue(read(oneSeed, "order:#{id}", ValueType.JSON, id).found(), "key " + id);
