@@ -26,11 +26,11 @@ import java.util.concurrent.TimeUnit;
  * The connection (standalone, cluster or sentinel; TLS; database) is set up by {@link RedisSourceOptions}.
  */
 public final class RedisSideReader implements SideReader {
+  private static final String TLS_FAILED = "Failed to create SSL connection";
   private final Redis redis;
   private final long timeoutMs;
   private final String address;
   private final DataSource dataSource;
-  private static final String TLS_FAILED = "Failed to create SSL connection";
 
   public RedisSideReader(Vertx vertx, DataSource dataSource) {
     this.dataSource = dataSource;
