@@ -257,6 +257,7 @@ scripts/infra/kafka.sh start
 scripts/infra/mariadb-binlog.sh start
 scripts/infra/rocketmq.sh start
 scripts/infra/opensearch.sh start
+scripts/infra/redis-topologies.sh start
 # docker-compose v1 validates docker/compose.yaml offline (no Docker engine needed)
 command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
 

@@ -6,6 +6,7 @@ import dev.tally.model.DataSourceKind;
 import dev.tally.model.Json;
 import dev.tally.model.Task;
 import dev.tally.model.ValidationException;
+import dev.tally.source.RedisSourceOptions;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -132,10 +133,7 @@ final class DataSourceRoutes {
         Http.requireText(ds.user(), "user");
         validateSqlTls(ds);
       }
-      case REDIS -> {
-        Http.requireText(ds.host(), "host");
-        if (ds.redisDb() != null && (ds.redisDb() < 0 || ds.redisDb() > 15)) throw new ValidationException("redisDb", "out of range", "0 to 15");
-      }
+      case REDIS -> RedisSourceOptions.validate(ds);
       case HTTP -> {
         Http.requireText(ds.baseUrl(), "baseUrl");
         requireHttpUrl(ds.baseUrl(), "baseUrl");

@@ -8,10 +8,8 @@ import dev.tally.model.SideSpec;
 import dev.tally.model.ValueType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.Collections;
@@ -23,29 +21,22 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one key: GET for STRING and JSON values, HGETALL for hashes. The key is rendered from its template
- * and sent as a command argument, never as command text.
+ * Reads one key: GET for STRING and JSON values, HGETALL for hashes. The key is the data source's
+ * {@code keyPrefix} followed by the rendered key template, sent as a command argument, never as command text.
+ * The connection (standalone, cluster or sentinel; TLS; database) is set up by {@link RedisSourceOptions}.
  */
 public final class RedisSideReader implements SideReader {
+  private static final String TLS_FAILED = "Failed to create SSL connection";
   private final Redis redis;
   private final long timeoutMs;
   private final String address;
+  private final DataSource dataSource;
 
   public RedisSideReader(Vertx vertx, DataSource dataSource) {
+    this.dataSource = dataSource;
     this.timeoutMs = dataSource.timeoutOrDefault();
-    String host = dataSource.host() == null ? "localhost" : dataSource.host();
-    int port = dataSource.port() == null ? 6379 : dataSource.port();
-    int db = dataSource.redisDb() == null ? 0 : dataSource.redisDb();
-    this.address = host + ":" + port;
-    RedisOptions options = new RedisOptions()
-        .setConnectionString("redis://" + address + "/" + db)
-        .setMaxPoolSize(dataSource.poolSize() == null ? MySqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize())
-        // waiters are bounded by the read time-out, not by a queue length that a burst would overflow
-        .setMaxPoolWaiting(-1)
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMs));
-    // set apart from the connection string so a password needs no URL-escaping
-    if (dataSource.password() != null && !dataSource.password().isEmpty()) options.setPassword(dataSource.password());
-    this.redis = Redis.createClient(vertx, options);
+    this.address = RedisSourceOptions.address(dataSource);
+    this.redis = Redis.createClient(vertx, RedisSourceOptions.options(dataSource, MySqlSideReader.DEFAULT_POOL_SIZE));
   }
 
   @Override
@@ -59,10 +50,11 @@ public final class RedisSideReader implements SideReader {
     try {
       Template template = Template.parse(spec.key());
       TemplateValues.requirePresent(template, event.data());
-      key = template.render(event.data(), TemplateValues::plain);
+      key = RedisSourceOptions.key(dataSource, template.render(event.data(), TemplateValues::plain));
       path = JsonPath.parse(spec.jsonPath());
     } catch (IllegalArgumentException | Template.MissingVariableException e) {
-      return Future.succeededFuture(SideRead.failed(e.getMessage(), verb + " " + spec.key(), List.of(), tookMs(start)));
+      return Future.succeededFuture(SideRead.failed(e.getMessage(), verb + " " + RedisSourceOptions.key(dataSource, spec.key()),
+          List.of(), tookMs(start)));
     }
     String query = verb + " " + key;
     List<Object> params = List.of(key);
@@ -70,7 +62,7 @@ public final class RedisSideReader implements SideReader {
         .compose(nothing -> redis.send(Request.cmd(command).arg(key))) // a closed client may throw
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> toRead(response, spec.valueType(), path, key, query, params, start))
-        .otherwise(error -> SideRead.failed(ReadErrors.describe(error, address, timeoutMs), query, params, tookMs(start)));
+        .otherwise(error -> SideRead.failed(describe(error), query, params, tookMs(start)));
   }
 
   @Override
@@ -78,7 +70,23 @@ public final class RedisSideReader implements SideReader {
     return redis.send(Request.cmd(Command.PING))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
-        .recover(error -> Future.failedFuture(ReadErrors.describe(error, address, timeoutMs)));
+        .recover(error -> Future.failedFuture(describe(error)));
+  }
+
+  /**
+   * Why a read failed, on one line, naming where (a server error such as WRONGPASS does not), and never with the
+   * password in it, whatever the client put in its message.
+   */
+  private String describe(Throwable error) {
+    String message = ReadErrors.describe(error, address, timeoutMs).replace("\n- ", "; ").replace('\n', ' ');
+    if (message.startsWith(TLS_FAILED)) {
+      // the client keeps only this line of Vert.x's SSLHandshakeException, not its cause
+      message = "TLS handshake with " + address + " failed: is the server's certificate signed by the CA in tlsCaFile"
+          + " (else the JVM's trust store), and does it name the host Tally connects to?";
+    }
+    if (!message.contains(address)) message = message + " (" + address + ")";
+    String password = dataSource.password();
+    return password == null || password.isEmpty() ? message : message.replace(password, "***");
   }
 
   @Override
