@@ -79,7 +79,7 @@ public final class RedisSideReader implements SideReader {
    */
   private String describe(Throwable error) {
     String message = ReadErrors.describe(error, address, timeoutMs).replace("\n- ", "; ").replace('\n', ' ');
-    if (message.startsWith(TLS_FAILED)) {
+    if (message.contains(TLS_FAILED)) {
       // the client keeps only this line of Vert.x's SSLHandshakeException, not its cause
       message = "TLS handshake with " + address + " failed: is the server's certificate signed by the CA in tlsCaFile"
           + " (else the JVM's trust store), and does it name the host Tally connects to?";
