@@ -15,7 +15,8 @@
 #   scripts/infra/redis-topologies.sh stop     stop every server by its PID file and remove the run dir
 #   scripts/infra/redis-topologies.sh status   exit 0 if all of them answer, 3 if not
 #
-# `start` is idempotent. If any cluster node has to be started, the whole cluster is started afresh (a node
+# `start` is idempotent. A password or TLS server that is down is started again, with the data of a SHUTDOWN SAVE
+# if one left a dump.rdb in its dir (RedisOutageTest stops and restarts 16379 that way). If any cluster node has to be started, the whole cluster is started afresh (a node
 # with a new identity cannot rejoin the old cluster). Each server has a config file (mode 600: it may hold the
 # password), a PID file and a log under ${TALLY_INFRA_RUN:-/tmp/tally-infra}/redis-topologies/<name>/.
 # redis-server and redis-cli come from Debian's redis-server and redis-tools, installed with apt-get if missing.
@@ -151,13 +152,19 @@ stop_pid() {
   done
 }
 
+# stop_server NAME PORT [--keep-snapshot]: stops it and removes its dir; with --keep-snapshot, a dump.rdb that a
+# SHUTDOWN SAVE left there stays, so the server starts again with its data (as a persistent Redis would).
 stop_server() {
-  local name=$1 port=$2 pid
+  local name=$1 port=$2 keep=${3:-} pid
   if pid=$(running_pid "$name" "$port"); then
     stop_pid "$pid"
     say "$name: stopped (pid $pid)"
   fi
-  rm -rf "${RUN_DIR:?}/$name"
+  if [[ $keep == --keep-snapshot && -f $RUN_DIR/$name/dump.rdb ]]; then
+    find "${RUN_DIR:?}/$name" -mindepth 1 ! -name dump.rdb -delete
+  else
+    rm -rf "${RUN_DIR:?}/$name"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -174,7 +181,7 @@ ensure_server() {
     say "$name: already up on $HOST:$port"
     return
   fi
-  stop_server "$name" "$port"
+  stop_server "$name" "$port" --keep-snapshot
   write_config "$name" "$port" "$extra"
   start_server "$name" "$port"
 }

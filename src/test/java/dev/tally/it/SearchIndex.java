@@ -34,6 +34,20 @@ public final class SearchIndex implements AutoCloseable {
     send("PUT", "/" + name + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?refresh=true", json);
   }
 
+  /** Indexes many documents (id to JSON) in one bulk request and makes them searchable at once. */
+  public void putAll(java.util.Map<String, String> documents) throws IOException, InterruptedException {
+    StringBuilder bulk = new StringBuilder();
+    documents.forEach((id, json) -> bulk.append("{\"index\":{\"_id\":").append(dev.tally.model.Json.write(id)).append("}}\n")
+        .append(json).append('\n'));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(URL + "/" + name + "/_bulk?refresh=true")).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2 || response.body().contains("\"errors\":true")) {
+      throw new IOException("bulk into " + name + " -> HTTP " + response.statusCode() + ": "
+          + response.body().substring(0, Math.min(500, response.body().length())));
+    }
+  }
+
   @Override
   public void close() throws IOException, InterruptedException {
     send("DELETE", "/" + name, null);
