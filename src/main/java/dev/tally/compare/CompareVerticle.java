@@ -15,7 +15,9 @@ import dev.tally.model.SideSpec;
 import dev.tally.model.Status;
 import dev.tally.model.Task;
 import dev.tally.model.Verdict;
+import dev.tally.model.RepairPlan;
 import dev.tally.queue.JobQueue;
+import dev.tally.repair.RepairPlanner;
 import dev.tally.source.SideReaders;
 import dev.tally.store.ConfigCache;
 import dev.tally.strategy.RetryPolicy;
@@ -59,7 +61,7 @@ public final class CompareVerticle extends VerticleBase {
           .map(checked -> result(m.body().task(), m.body().event(),
               TaskVariables.entityKey(m.body().task(), m.body().event().data()), checked, 1,
               List.of(new Attempt(1, checked.verdict().status(), started, System.currentTimeMillis() - started,
-                  summary(checked.verdict()))), started))
+                  summary(checked.verdict()))), started, null))
           .onSuccess(m::reply)
           .onFailure(err -> Failures.reply(m, err));
     });
@@ -111,16 +113,25 @@ public final class CompareVerticle extends VerticleBase {
     if (next.isPresent()) return queue.reschedule(job.retry(attempt, next.getAsLong()));
     List<Attempt> history = new ArrayList<>(job.history());
     history.add(attempt);
-    return queue.complete(job, result(task, job.event(), job.entityKey(), checked, job.attempt(), history, started));
+    return queue.complete(job, result(task, job.event(), job.entityKey(), checked, job.attempt(), history, started,
+        job.recheckOf()));
   }
 
-  private static Result result(Task task, Event event, String entityKey, Checked checked, int attempt,
-                               List<Attempt> history, long started) {
+  private Result result(Task task, Event event, String entityKey, Checked checked, int attempt,
+                        List<Attempt> history, long started, String recheckOf) {
     long now = System.currentTimeMillis();
     long firstStart = history.isEmpty() ? started : history.get(0).startedAt();
     return new Result(Ids.timeOrdered(now), task.id(), event.id(), entityKey, checked.verdict().status(),
         checked.verdict().diffs(), checked.left(), checked.right(), checked.verdict().error(), attempt, history, event,
-        firstStart, now, now);
+        firstStart, now, now, repair(task, event, checked), null, null, null, recheckOf);
+  }
+
+  /** The suggested repair of a FAIL: the write that would make the right side equal the left. */
+  private RepairPlan repair(Task task, Event event, Checked checked) {
+    if (checked.verdict().status() != Status.FAIL || checked.left() == null || checked.right() == null) return null;
+    DataSource right = task.right() == null ? null : config.dataSource(task.right().dataSourceId());
+    return RepairPlanner.plan(task, right == null ? null : right.kind(), event, checked.left(), checked.right(),
+        checked.verdict().diffs());
   }
 
   private static String summary(Verdict v) {
