@@ -4,6 +4,8 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.model.Callback;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
 import dev.tally.model.FieldPair;
@@ -14,6 +16,7 @@ import dev.tally.model.Strategy;
 import dev.tally.model.Task;
 import dev.tally.model.TaskType;
 import dev.tally.model.ValidationException;
+import dev.tally.repair.CallbackRules;
 import dev.tally.source.SideSpecValidator;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -32,8 +35,9 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200,
+        api.config().tasks().map(l -> Map.of("items", l.stream().map(TaskRoutes::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(TaskRoutes::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/try").handler(this::tryOnce);
@@ -55,14 +59,14 @@ final class TaskRoutes {
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
             : api.config().insert(task))
         .compose(v -> api.configChanged("task", task.id()))
-        .map(task));
+        .map(v -> view(task)));
   }
 
   private void update(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
-      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(task);
+      Task task = validate(withIdentity(keepSecret(in, old), old.id(), old.createdAt(), System.currentTimeMillis()));
+      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
     }));
   }
 
@@ -84,6 +88,24 @@ final class TaskRoutes {
     }));
   }
 
+  /** The API's view of a task: the callback without its secret, plus whether one is set. */
+  static ObjectNode view(Task t) {
+    ObjectNode node = Json.MAPPER.valueToTree(t);
+    if (node.get("callback") instanceof ObjectNode callback) {
+      callback.remove("secret");
+      callback.put("secretSet", t.callback().secret() != null && !t.callback().secret().isEmpty());
+    }
+    return node;
+  }
+
+  /** An update without the callback's secret keeps the stored one: clients never get it back to resend it. */
+  private static Task keepSecret(Task in, Task old) {
+    if (in.callback() == null || in.callback().secret() != null || old.callback() == null) return in;
+    return new Task(in.id(), in.name(), in.eventSourceId(), in.type(), in.enabled(), in.left(), in.right(), in.compare(),
+        in.entityKey(), in.strategy(), in.api(), in.callback().withSecret(old.callback().secret()), in.createdAt(),
+        in.updatedAt());
+  }
+
   private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
     return in.withIdentity(id, createdAt, updatedAt);
   }
@@ -97,7 +119,6 @@ final class TaskRoutes {
     if (t.type() != TaskType.CONFIG) {
       throw new ValidationException("type", "not supported yet", "only CONFIG tasks are available in this version");
     }
-    if (t.callback() != null) throw new ValidationException("callback", "not supported yet");
     validateSide(t.left(), "left");
     validateSide(t.right(), "right");
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
@@ -116,7 +137,12 @@ final class TaskRoutes {
     }
     for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
     validateStrategy(t.strategy());
-    return t;
+    return withCallback(t, CallbackRules.validate(t.callback()));
+  }
+
+  private static Task withCallback(Task t, Callback callback) {
+    return new Task(t.id(), t.name(), t.eventSourceId(), t.type(), t.enabled(), t.left(), t.right(), t.compare(),
+        t.entityKey(), t.strategy(), t.api(), callback, t.createdAt(), t.updatedAt());
   }
 
   private void validateSide(SideSpec side, String field) {
