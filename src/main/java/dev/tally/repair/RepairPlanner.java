@@ -12,6 +12,7 @@ import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
 import dev.tally.model.Task;
 import dev.tally.model.ValueType;
+import dev.tally.source.JsonPath;
 import dev.tally.source.SqlNames;
 import dev.tally.source.SqlWhere;
 import dev.tally.source.Template;
@@ -27,11 +28,12 @@ import java.util.regex.Pattern;
  * From a FAIL (the task, the event, both sides as read and the diffs) derives the write that would make the right
  * side equal the left. Plain Java. Every value is a bound value of its operation, never part of its text. Where
  * no repair can be derived (an HTTP side, a list side, a field that is not a plain column, a document found by
- * a query, a JSON entity nested inside a larger value), the plan carries the reason instead of a guess.
+ * a query), the plan carries the reason instead of a guess.
  */
 public final class RepairPlanner {
   private static final Pattern EQUALITY = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_$]*)\\s*=\\s*\\?\\s*");
   private static final Pattern AND = Pattern.compile("\\s+AND\\s+", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIMPLE_PATH = Pattern.compile("\\$?\\.?[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
   /** What the right side must become: fields to set (right name → left value) and fields to remove. */
   private record Changes(Map<String, Object> set, List<String> remove) {
@@ -50,6 +52,16 @@ public final class RepairPlanner {
   /** The plan for a FAIL whose right side is a data source of {@code rightKind}. */
   public static RepairPlan plan(Task task, DataSourceKind rightKind, Event event, SideRead left, SideRead right,
                                 List<Diff> diffs) {
+    return plan(task, rightKind, event, left, right, diffs, false, null);
+  }
+
+  /**
+   * The same, given the whole value of the right side's Redis key when {@code valueRead} ({@code rightValue}, null
+   * when the key is absent): a JSON side whose entity sits at a jsonPath inside that value is repaired by
+   * rewriting the whole value, the rest of it kept.
+   */
+  public static RepairPlan plan(Task task, DataSourceKind rightKind, Event event, SideRead left, SideRead right,
+                                List<Diff> diffs, boolean valueRead, String rightValue) {
     SideSpec spec = task.right();
     String dataSourceId = spec == null ? null : spec.dataSourceId();
     try {
@@ -63,7 +75,7 @@ public final class RepairPlanner {
       Changes changes = create ? created(task, left) : changes(diffs);
       List<Operation> ops = switch (rightKind) {
         case MYSQL, POSTGRES -> sql(rightKind, spec, right, changes, create, delete);
-        case REDIS -> redis(spec, event, right, changes, create, delete);
+        case REDIS -> redis(spec, event, right, changes, create, delete, valueRead, rightValue);
         case ELASTICSEARCH -> elasticsearch(spec, event, right, changes, create, delete);
         case HTTP -> throw new NoRepair("the right side is an HTTP API: which call would change it is not known");
       };
@@ -195,7 +207,7 @@ public final class RepairPlanner {
   // ---------------------------------------------------------------- Redis
 
   private static List<Operation> redis(SideSpec spec, Event event, SideRead right, Changes changes, boolean create,
-                                       boolean delete) {
+                                       boolean delete, boolean valueRead, String rightValue) {
     String key = right.params().isEmpty() ? render(spec.key(), event) : String.valueOf(right.params().get(0));
     if (delete) return List.of(new Operation("DEL", "DEL ?", List.of(key)));
     ValueType type = spec.valueType() == null ? ValueType.STRING : spec.valueType();
@@ -208,14 +220,22 @@ public final class RepairPlanner {
       }
       case HASH -> hash(key, changes);
       case JSON -> {
-        String path = spec.jsonPath() == null ? "" : spec.jsonPath().trim();
-        if (!path.isEmpty() && !path.equals("$")) {
-          throw new NoRepair("the entity is at jsonPath " + path + " inside the value of " + key
-              + ": rewriting that value needs the rest of it, which a check does not keep");
+        JsonPath path;
+        try {
+          path = JsonPath.parse(spec.jsonPath());
+        } catch (IllegalArgumentException e) {
+          throw new NoRepair(e.getMessage());
         }
-        Map<String, Object> document = create ? new LinkedHashMap<>() : deepCopy(right.values());
-        changes.set().forEach((field, value) -> put(document, field, value));
-        changes.remove().forEach(field -> remove(document, field));
+        if (!path.isRoot() && !valueRead) {
+          throw new NoRepair("the entity is at jsonPath " + path + " inside the value of " + key
+              + ", and that value was not read: rewriting it needs the rest of it");
+        }
+        Object document = path.isRoot() ? (create ? new LinkedHashMap<>() : deepCopy(right.values()))
+            : enclosing(key, path, rightValue);
+        Map<String, Object> entity = path.isRoot() ? asObject(document) : entityAt(document, path, key);
+        if (create) entity.clear();
+        changes.set().forEach((field, value) -> put(entity, field, value));
+        changes.remove().forEach(field -> remove(entity, field));
         yield List.of(new Operation("SET", "SET ? ?", List.of(key, Json.write(document))));
       }
     };
@@ -237,6 +257,46 @@ public final class RepairPlanner {
     if (set.size() > 1) ops.add(new Operation("HSET", "HSET ?" + " ? ?".repeat((set.size() - 1) / 2), set));
     if (removed.size() > 1) ops.add(new Operation("HDEL", "HDEL ?" + " ?".repeat(removed.size() - 1), removed));
     return ops;
+  }
+
+  /** The whole value at the key (a new object when there is none), into which the entity at {@code path} goes. */
+  private static Object enclosing(String key, JsonPath path, String rightValue) {
+    if (rightValue == null) return new LinkedHashMap<String, Object>();
+    try {
+      return Json.MAPPER.readValue(rightValue, Object.class);
+    } catch (java.io.IOException e) {
+      throw new NoRepair("the value of " + key + " is not JSON: a value around the entity at " + path + " is not derived");
+    }
+  }
+
+  /** The entity object at {@code path} in the document, created along a path of member names when absent. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> entityAt(Object document, JsonPath path, String key) {
+    java.util.Optional<Object> found = path.select(document);
+    if (found.isPresent()) return asObject(found.get());
+    String text = path.toString();
+    if (!SIMPLE_PATH.matcher(text).matches() || !(document instanceof Map<?, ?>)) {
+      throw new NoRepair("the value of " + key + " has no entity at " + text + ": where to put one is not derived");
+    }
+    Map<String, Object> current = (Map<String, Object>) document;
+    for (String name : text.replaceFirst("^\\$?\\.?", "").split("\\.")) {
+      Object next = current.get(name);
+      if (next != null && !(next instanceof Map<?, ?>)) {
+        throw new NoRepair("the value of " + key + " has a non-object at '" + name + "' on the way to " + text);
+      }
+      if (next == null) {
+        next = new LinkedHashMap<String, Object>();
+        current.put(name, next);
+      }
+      current = (Map<String, Object>) next;
+    }
+    return current;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asObject(Object entity) {
+    if (entity instanceof Map<?, ?> map) return (Map<String, Object>) map;
+    throw new NoRepair("the entity is not a JSON object: its fields cannot be set");
   }
 
   /** Redis holds text: a number in its plain form (12.50, not 1.250E+1), a structure as JSON. */

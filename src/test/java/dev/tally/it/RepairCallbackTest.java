@@ -105,18 +105,19 @@ class RepairCallbackTest {
 
   /** An event source and a task comparing the row with its JSON copy at {@code <prefix>:<name>:#{id}}. */
   private static String task(ApiClient api, String name, String callback) throws Exception {
-    return task(api, sources, name, callback);
+    return task(api, sources, name, callback, null);
   }
 
-  private static String task(ApiClient api, Sources ds, String name, String callback) throws Exception {
+  private static String task(ApiClient api, Sources ds, String name, String callback, String jsonPath) throws Exception {
     String source = api.create("/api/v1/event-sources", "{\"name\":\"" + name + "\",\"kind\":\"API\"}").id();
     return api.create("/api/v1/tasks", """
         {"name": "%s", "eventSourceId": "%s",
          "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["id", "status", "amount"]},
-         "right": {"dataSourceId": "%s", "key": "%s:%s:#{id}", "valueType": "JSON"},
+         "right": {"dataSourceId": "%s", "key": "%s:%s:#{id}", "valueType": "JSON", "jsonPath": %s},
          "compare": [{"left": "status", "right": "status"}, {"left": "amount", "right": "amount", "comparator": "DECIMAL"}],
          "callback": %s}
-        """.formatted(name, source, ds.mysql(), table, ds.redis(), services.prefix, name, callback)).id();
+        """.formatted(name, source, ds.mysql(), table, ds.redis(), services.prefix, name,
+        jsonPath == null ? "null" : "\"" + jsonPath + "\"", callback)).id();
   }
 
   private static String key(String name, long id) {
@@ -125,8 +126,12 @@ class RepairCallbackTest {
 
   /** Row PAID 12.50, copy NEW 12.5 with an extra field: a FAIL on status. Posts the event; answers the result id. */
   private static String failOn(ApiClient api, String taskId, String name, long id) throws Exception {
+    return failOn(api, taskId, name, id, "{\"id\":" + id + ",\"status\":\"NEW\",\"amount\":12.5,\"note\":\"kept\"}");
+  }
+
+  private static String failOn(ApiClient api, String taskId, String name, long id, String copy) throws Exception {
     services.sql("REPLACE INTO " + table + " (id, status, amount) VALUES (" + id + ", 'PAID', 12.50)");
-    services.redis("SET", key(name, id), "{\"id\":" + id + ",\"status\":\"NEW\",\"amount\":12.5,\"note\":\"kept\"}");
+    services.redis("SET", key(name, id), copy);
     String source = api.get("/api/v1/tasks/" + taskId).body().get("eventSourceId").asText();
     ApiClient.Response accepted = api.post("/api/v1/events/" + source, "{\"op\":\"UPDATE\",\"data\":{\"id\":" + id + "}}");
     assertEquals(202, accepted.status(), accepted.text());
@@ -271,6 +276,22 @@ class RepairCallbackTest {
   }
 
   @Test
+  void anEntityNestedInALargerValueIsRepairedWithTheRestOfTheValueKept() throws Exception {
+    ApiClient api = tally.api;
+    String taskId = task(api, sources, "nested", "{\"url\": \"" + url("/told") + "\", \"secret\": \"" + SECRET
+        + "\", \"applyRepair\": true}", "$.order");
+    String resultId = failOn(api, taskId, "nested", 5,
+        "{\"meta\":{\"v\":3},\"order\":{\"status\":\"NEW\",\"amount\":12.5,\"sku\":\"A-1\"}}");
+
+    JsonNode original = api.await("/api/v1/results/" + resultId, r -> r.has("recheck"), DEADLINE);
+    assertEquals("PASS", original.at("/recheck/status").asText(), original.toString());
+    Map<?, ?> copy = Json.read(services.redis("GET", key("nested", 5)), Map.class);
+    assertEquals(Map.of("v", 3), copy.get("meta"));
+    assertEquals("PAID", ((Map<?, ?>) copy.get("order")).get("status"));
+    assertEquals("A-1", ((Map<?, ?>) copy.get("order")).get("sku"));
+  }
+
+  @Test
   void pendingCallbacksSurviveARestartOfTheNode() throws Exception {
     TallyConfig.Store store = StoreFixture.h2();
     AtomicInteger up = new AtomicInteger(0);
@@ -279,7 +300,7 @@ class RepairCallbackTest {
     try (TallyInProcess first = new TallyInProcess(store)) {
       ApiClient api = first.api;
       String taskId = task(api, Sources.create(api), "later",
-          "{\"url\": \"" + url("/later") + "\", \"secret\": \"" + SECRET + "\", \"backoffMs\": 3000}");
+          "{\"url\": \"" + url("/later") + "\", \"secret\": \"" + SECRET + "\", \"backoffMs\": 3000}", null);
       resultId = failOn(api, taskId, "later", 4);
       JsonNode once = api.await("/api/v1/results/" + resultId, r -> r.path("callbacks").size() == 1, DEADLINE);
       assertEquals(503, once.at("/callbacks/0/statusCode").asInt());

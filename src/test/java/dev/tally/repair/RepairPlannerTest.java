@@ -172,12 +172,38 @@ class RepairPlannerTest {
   }
 
   @Test
-  void redisJsonEntityNestedInALargerValueGivesAReason() {
+  void redisJsonEntityNestedInALargerValueIsWrittenBackIntoTheWholeValue() {
+    Task task = task(redis("order:#{id}", ValueType.JSON, "$.order"), PAIRS);
+    SideRead right = SideRead.found(row("status", "NEW", "amount", new BigDecimal("12.50")), "GET order:7", List.of("order:7"), 1);
+    Verdict verdict = EntityDiffer.diff(task.compare(), left(), right);
+    String whole = "{\"meta\":{\"v\":1},\"order\":{\"status\":\"NEW\",\"amount\":12.50,\"sku\":\"A\"}}";
+    RepairPlan plan = RepairPlanner.plan(task, DataSourceKind.REDIS, EVENT, left(), right, verdict.diffs(), true, whole);
+    Operation op = only(plan);
+    assertEquals(row("meta", row("v", 1), "order", row("status", EVIL, "amount", new BigDecimal("12.50"), "sku", "A")),
+        Json.read((String) op.values().get(1), Map.class));
+  }
+
+  @Test
+  void redisJsonEntityNestedInAValueThatWasNotReadGivesAReason() {
     Task task = task(redis("order:#{id}", ValueType.JSON, "$.order"), PAIRS);
     SideRead right = SideRead.found(row("status", "NEW", "amount", new BigDecimal("12.50")), "GET order:7", List.of("order:7"), 1);
     RepairPlan plan = plan(task, DataSourceKind.REDIS, left(), right);
     assertFalse(plan.derived());
     assertTrue(plan.reason().contains("$.order"), plan.reason());
+  }
+
+  @Test
+  void redisJsonEntityMissingAtItsPathIsPutThere() {
+    Task task = task(redis("order:#{id}", ValueType.JSON, "$.data.order"), PAIRS);
+    SideRead missing = SideRead.missing("GET order:7", List.of("order:7"), 1);
+    Verdict verdict = EntityDiffer.diff(task.compare(), left(), missing);
+    Operation absentKey = only(RepairPlanner.plan(task, DataSourceKind.REDIS, EVENT, left(), missing, verdict.diffs(), true, null));
+    assertEquals(Map.of("data", Map.of("order", Map.of("status", EVIL, "amount", new BigDecimal("12.50")))),
+        Json.read((String) absentKey.values().get(1), Map.class));
+    Operation otherContent = only(RepairPlanner.plan(task, DataSourceKind.REDIS, EVENT, left(), missing, verdict.diffs(), true,
+        "{\"data\":{\"user\":1}}"));
+    assertEquals(Map.of("data", Map.of("user", 1, "order", Map.of("status", EVIL, "amount", new BigDecimal("12.50")))),
+        Json.read((String) otherContent.values().get(1), Map.class));
   }
 
   @Test
