@@ -137,7 +137,8 @@ final class TaskRoutes {
     }
     for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
     validateStrategy(t.strategy());
-    return withCallback(t, CallbackRules.validate(t.callback()));
+    DataSource right = api.cache().dataSource(t.right().dataSourceId());
+    return withCallback(t, CallbackRules.validate(t.callback(), right.kind()));
   }
 
   private static Task withCallback(Task t, Callback callback) {

@@ -1,6 +1,7 @@
 package dev.tally.repair;
 
 import dev.tally.model.Callback;
+import dev.tally.model.DataSourceKind;
 import dev.tally.model.Result;
 import dev.tally.model.Status;
 import dev.tally.model.Task;
@@ -20,9 +21,16 @@ public final class CallbackRules {
   private CallbackRules() {
   }
 
-  /** The callback with its defaults filled in, or a ValidationException naming the field ({@code callback.url}, ...). */
-  public static Callback validate(Callback c) {
+  /**
+   * The callback with its defaults filled in, or a ValidationException naming the field ({@code callback.url},
+   * ...). {@code rightKind}: the kind of the task's right side, the target of a repair.
+   */
+  public static Callback validate(Callback c, DataSourceKind rightKind) {
     if (c == null) return null;
+    if (c.applyRepairOn() && rightKind != DataSourceKind.REDIS && rightKind != DataSourceKind.ELASTICSEARCH) {
+      throw new ValidationException("callback.applyRepair", "not for this right side",
+          "Tally applies repairs to Redis and Elasticsearch only; the right side is " + rightKind);
+    }
     if (c.url() == null || c.url().isBlank()) throw new ValidationException("callback.url", "required");
     try {
       URI uri = URI.create(c.url().trim());

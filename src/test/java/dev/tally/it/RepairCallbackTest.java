@@ -231,6 +231,15 @@ class RepairCallbackTest {
       assertEquals(bad[1], r.body().get("field").asText(), r.text());
       assertNoSecret(r);
     }
+    ApiClient.Response sqlTarget = tally.api.post("/api/v1/tasks", """
+        {"name": "bad", "eventSourceId": "%s",
+         "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["id", "status"]},
+         "right": {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["id", "status"]},
+         "compare": [{"left": "status"}],
+         "callback": {"url": "%s", "secret": "%s", "applyRepair": true}}
+        """.formatted(source, sources.mysql(), table, sources.mysql(), table, url("/x"), SECRET));
+    assertEquals(400, sqlTarget.status(), sqlTarget.text());
+    assertEquals("callback.applyRepair", sqlTarget.body().get("field").asText(), sqlTarget.text());
   }
 
   @Test

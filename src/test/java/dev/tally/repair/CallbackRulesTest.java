@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.model.Callback;
+import dev.tally.model.DataSourceKind;
 import dev.tally.model.ValidationException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CallbackRulesTest {
@@ -17,12 +19,12 @@ class CallbackRulesTest {
   }
 
   private static String refusedField(Callback c) {
-    return assertThrows(ValidationException.class, () -> CallbackRules.validate(c)).field();
+    return assertThrows(ValidationException.class, () -> CallbackRules.validate(c, DataSourceKind.REDIS)).field();
   }
 
   @Test
   void fillsDefaults() {
-    Callback c = CallbackRules.validate(callback("https://repair.example/hook", null, SECRET, null, null, null));
+    Callback c = CallbackRules.validate(callback("https://repair.example/hook", null, SECRET, null, null, null), DataSourceKind.MYSQL);
     assertEquals("FAIL", c.on());
     assertEquals(5, c.maxAttempts());
     assertEquals(1000L, c.backoffMs());
@@ -44,7 +46,18 @@ class CallbackRulesTest {
     assertEquals("callback.backoffMs", refusedField(callback("http://h/x", "ALL", SECRET, 1, -1L, 1)));
     assertEquals("callback.secret", refusedField(callback("http://h/x", "ALL", null, 1, null, 1)));
     assertEquals("callback.secret", refusedField(callback("http://h/x", "ALL", "fifteen-chars!!", 1, null, 1)));
-    assertEquals("ALL", CallbackRules.validate(callback("http://h/x", "all", SECRET, 20, 0L, 60_000)).on());
+    assertEquals("ALL", CallbackRules.validate(callback("http://h/x", "all", SECRET, 20, 0L, 60_000), DataSourceKind.HTTP).on());
+  }
+
+  @Test
+  void applyRepairOnlyForRedisAndElasticsearchTargets() {
+    Callback apply = new Callback("http://h/x", null, SECRET, null, null, null, null, true);
+    assertTrue(CallbackRules.validate(apply, DataSourceKind.REDIS).applyRepair());
+    assertTrue(CallbackRules.validate(apply, DataSourceKind.ELASTICSEARCH).applyRepair());
+    for (DataSourceKind kind : List.of(DataSourceKind.MYSQL, DataSourceKind.POSTGRES, DataSourceKind.HTTP)) {
+      assertEquals("callback.applyRepair",
+          assertThrows(ValidationException.class, () -> CallbackRules.validate(apply, kind)).field());
+    }
   }
 
   @Test
