@@ -126,7 +126,7 @@ public final class Main {
             ? vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs()))
             : startRocketMq(vertx, config, rocketmq))
         .compose(v -> vertx.deployVerticle(new CallbackVerticle(cache, results, new CallbackRepository(pool), queue, readers,
-            CALLBACK_POLL_MS)))
+            CALLBACK_POLL_MS, metrics)))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()

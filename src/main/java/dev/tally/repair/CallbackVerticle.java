@@ -9,6 +9,7 @@ import dev.tally.model.Json;
 import dev.tally.model.Result;
 import dev.tally.model.Status;
 import dev.tally.model.Task;
+import dev.tally.ops.Metrics;
 import dev.tally.queue.JobQueue;
 import dev.tally.source.SideReaders;
 import dev.tally.store.CallbackRepository;
@@ -43,19 +44,23 @@ public final class CallbackVerticle extends VerticleBase {
   private final JobQueue queue;
   private final SideReaders readers;
   private final long pollMs;
+  private final Metrics metrics;
   private WebClient web;
   private RepairApplier applier;
   private long timer = -1;
   private boolean stopped;
 
   public CallbackVerticle(ConfigCache config, ResultRepository results, CallbackRepository callbacks, JobQueue queue,
-                          SideReaders readers, long pollMs) {
+                          SideReaders readers, long pollMs, Metrics metrics) {
     this.config = config;
     this.results = results;
     this.callbacks = callbacks;
     this.queue = queue;
     this.readers = readers;
     this.pollMs = pollMs;
+    this.metrics = metrics;
+    metrics.describe("tally_callbacks_total", "callback calls made by this node, by outcome (ok: a 2xx answer)");
+    metrics.describe("tally_repairs_applied_total", "repair operations Tally applied itself, by outcome");
   }
 
   @Override
@@ -114,6 +119,7 @@ public final class CallbackVerticle extends VerticleBase {
     DataSource target = wanted ? config.dataSource(result.repair().dataSourceId()) : null;
     if (target == null) return Future.succeededFuture(result);
     return applier.apply(target, result.repair())
+        .onSuccess(applied -> applied.forEach(a -> metrics.count("tally_repairs_applied_total", 1, "outcome", a.ok() ? "ok" : "failed")))
         .compose(applied -> callbacks.applied(result.id(), applied).map(v -> result.withRepairs(applied)));
   }
 
@@ -138,6 +144,7 @@ public final class CallbackVerticle extends VerticleBase {
   }
 
   private Future<Void> after(Pending p, Callback cb, Result result, CallbackOutcome outcome) {
+    metrics.count("tally_callbacks_total", 1, "outcome", outcome.ok() ? "ok" : "failed");
     if (!outcome.ok() && outcome.attempt() < CallbackRules.maxAttempts(cb)) {
       long due = System.currentTimeMillis() + CallbackRules.backoffBefore(cb, outcome.attempt() + 1);
       return callbacks.retry(p.resultId(), outcome.attempt(), due, outcome);

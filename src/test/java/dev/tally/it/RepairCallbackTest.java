@@ -208,6 +208,9 @@ class RepairCallbackTest {
     assertEquals("kept", repaired.get("note"));
     assertNoSecret(api.get("/api/v1/results/" + resultId));
     assertNoSecret(api.get("/api/v1/results?taskId=" + taskId));
+    String metrics = api.get("/metrics").text();
+    assertTrue(metrics.contains("tally_callbacks_total{outcome=\"failed\"}"), metrics);
+    assertTrue(metrics.contains("tally_callbacks_total{outcome=\"ok\"}"), metrics);
   }
 
   @Test
