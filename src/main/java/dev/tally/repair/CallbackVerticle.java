@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class CallbackVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackVerticle.class);
   private static final int BATCH = 50;
+  private static final int MAX_IN_FLIGHT = 200;
   /** Added to a call's time-out while this node holds it. */
   private static final long LEASE_MARGIN_MS = 10_000;
 
@@ -48,6 +49,7 @@ public final class CallbackVerticle extends VerticleBase {
   private WebClient web;
   private RepairApplier applier;
   private long timer = -1;
+  private int inFlight;
   private boolean stopped;
 
   public CallbackVerticle(ConfigCache config, ResultRepository results, CallbackRepository callbacks, JobQueue queue,
@@ -79,24 +81,32 @@ public final class CallbackVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Takes the due callbacks, makes them, then polls again after pollMs (at once if a full batch was due). */
+  /**
+   * Takes the due callbacks and starts them, then polls again after pollMs without waiting for slow endpoints;
+   * at most MAX_IN_FLIGHT calls run at once. A row being made has its due time moved on, so no poll reads it again.
+   */
   private void poll() {
     if (stopped) return;
-    callbacks.due(System.currentTimeMillis(), BATCH)
-        .compose(due -> Future.join(due.stream().map(this::claimAndRun).toList()).map(due.size()))
-        .onComplete(done -> {
-          if (done.failed()) LOG.warn("could not read pending callbacks: {}", done.cause().getMessage());
-          if (!stopped) timer = vertx.setTimer(done.succeeded() && done.result() == BATCH ? 1 : pollMs, id -> poll());
+    int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight);
+    Future<Void> started = room <= 0 ? Future.succeededFuture()
+        : callbacks.due(System.currentTimeMillis(), room).map(due -> {
+          due.forEach(this::claimAndRun);
+          return null;
         });
+    started.onComplete(done -> {
+      if (done.failed()) LOG.warn("could not read pending callbacks: {}", done.cause().getMessage());
+      if (!stopped) timer = vertx.setTimer(pollMs, id -> poll());
+    });
   }
 
-  private Future<Void> claimAndRun(Pending p) {
+  private void claimAndRun(Pending p) {
+    inFlight++;
     Task task = config.task(p.taskId());
     long timeout = task == null || task.callback() == null ? CallbackRules.DEFAULT_TIMEOUT_MS : CallbackRules.timeoutMs(task.callback());
-    return callbacks.claim(p, System.currentTimeMillis() + timeout + LEASE_MARGIN_MS)
+    callbacks.claim(p, System.currentTimeMillis() + timeout + LEASE_MARGIN_MS)
         .compose(mine -> mine ? run(p) : Future.succeededFuture())
         .onFailure(err -> LOG.warn("callback of result {} failed, due again after its lease: {}", p.resultId(), err.getMessage()))
-        .otherwise((Void) null);
+        .onComplete(done -> inFlight--);
   }
 
   private Future<Void> run(Pending p) {

@@ -310,11 +310,8 @@ class RepairCallbackTest {
     behaviours.put("/later", (c, n) -> Future.succeededFuture(up.get() == 1 ? 200 : 503));
     String resultId;
     try (TallyInProcess first = new TallyInProcess(store)) {
-      ApiClient api = first.api;
-      String taskId = task(api, Sources.create(api), "later",
-          "{\"url\": \"" + url("/later") + "\", \"secret\": \"" + SECRET + "\", \"backoffMs\": 3000}", null);
-      resultId = failOn(api, taskId, "later", 4);
-      JsonNode once = api.await("/api/v1/results/" + resultId, r -> r.path("callbacks").size() == 1, DEADLINE);
+      resultId = failOnNode(first, "later", 4, "\"backoffMs\": 3000");
+      JsonNode once = first.api.await("/api/v1/results/" + resultId, r -> r.path("callbacks").size() == 1, DEADLINE);
       assertEquals(503, once.at("/callbacks/0/statusCode").asInt());
     }
     int before = callsTo("/later").size();
@@ -325,6 +322,33 @@ class RepairCallbackTest {
       assertEquals(2, twice.at("/callbacks/1/attempt").asInt());
       assertEquals(before + 1, callsTo("/later").size());
     }
+  }
+
+  @Test
+  void aCallInterruptedByAStopIsMadeAgainByTheNextNode() throws Exception {
+    TallyConfig.Store store = StoreFixture.h2();
+    // the first call never gets an answer: the node is stopped while it waits
+    behaviours.put("/hang", (c, n) -> n == 1 ? io.vertx.core.Promise.<Integer>promise().future() : Future.succeededFuture(200));
+    String resultId;
+    try (TallyInProcess first = new TallyInProcess(store)) {
+      resultId = failOnNode(first, "hang", 6, "\"timeoutMs\": 1000");
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      while (callsTo("/hang").isEmpty() && System.nanoTime() < end) java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+      assertEquals(1, callsTo("/hang").size());
+    }
+    // made again once the stopped node's hold on it ends (its time-out + 10 s), recorded as the first outcome
+    try (TallyInProcess second = new TallyInProcess(store)) {
+      JsonNode done = second.api.await("/api/v1/results/" + resultId, r -> r.path("callbacks").size() == 1, DEADLINE);
+      assertEquals(200, done.at("/callbacks/0/statusCode").asInt(), done.toString());
+      assertEquals(2, callsTo("/hang").size());
+    }
+  }
+
+  /** On a node of its own: data sources, a task calling back /{name} with these extra settings, and a FAIL. */
+  private static String failOnNode(TallyInProcess node, String name, long id, String settings) throws Exception {
+    String taskId = task(node.api, Sources.create(node.api), name,
+        "{\"url\": \"" + url("/" + name) + "\", \"secret\": \"" + SECRET + "\", " + settings + "}", null);
+    return failOn(node.api, taskId, name, id);
   }
 
   private static JsonNode readTree(byte[] body) {
