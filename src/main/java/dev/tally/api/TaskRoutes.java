@@ -1,10 +1,10 @@
 package dev.tally.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.model.Callback;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;

@@ -75,8 +75,11 @@ public final class ResultRepository {
             fresh.addAll(freshStored);
             fresh.addAll(freshBrokered);
             List<Completion> toWrite = completions.stream().filter(fresh::contains).toList();
-            return storeResults(conn, toWrite)
-                .compose(v -> addPendingCallbacks(conn, toWrite))
+            // decided once per result: the task's callback may change while the transaction runs
+            Set<Result> called = Collections.newSetFromMap(new IdentityHashMap<>());
+            toWrite.stream().map(Completion::result).filter(followed).forEach(called::add);
+            return storeResults(conn, toWrite, called)
+                .compose(v -> addPendingCallbacks(conn, called))
                 .compose(v -> linkRechecks(conn, toWrite, 0))
                 .compose(v -> addCounts(conn, toWrite))
                 .map(v -> completions.stream().map(fresh::contains).toList());
@@ -122,11 +125,11 @@ public final class ResultRepository {
         .mapEmpty();
   }
 
-  private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh) {
+  private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh, Set<Result> called) {
     List<Tuple> rows = new ArrayList<>();
     for (Completion c : fresh) {
       Result r = c.result();
-      if (r.status() == Status.PASS && r.recheckOf() == null && !followed.test(r)) continue;
+      if (r.status() == Status.PASS && r.recheckOf() == null && !called.contains(r)) continue;
       // a re-check is a second verdict on the same event and task: its own key keeps it apart from the first
       String verdictKey = r.recheckOf() == null ? r.eventId() : r.eventId() + ":recheck";
       rows.add(Tuple.tuple().addString(r.id()).addString(r.taskId()).addString(verdictKey).addInteger(r.attempts())
@@ -137,12 +140,9 @@ public final class ResultRepository {
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)").executeBatch(rows).mapEmpty();
   }
 
-  private Future<Void> addPendingCallbacks(SqlConnection conn, List<Completion> fresh) {
+  private Future<Void> addPendingCallbacks(SqlConnection conn, Set<Result> called) {
     List<Tuple> rows = new ArrayList<>();
-    for (Completion c : fresh) {
-      Result r = c.result();
-      if (followed.test(r)) rows.add(Tuple.of(r.id(), r.taskId(), 0, r.finishedAt(), r.finishedAt()));
-    }
+    for (Result r : called) rows.add(Tuple.of(r.id(), r.taskId(), 0, r.finishedAt(), r.finishedAt()));
     if (rows.isEmpty()) return Future.succeededFuture();
     return conn.preparedQuery("INSERT IGNORE INTO pending_callbacks (result_id, task_id, attempt, due_at, created_at)"
         + " VALUES (?, ?, ?, ?, ?)").executeBatch(rows).mapEmpty();
