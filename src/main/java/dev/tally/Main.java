@@ -21,8 +21,11 @@ import dev.tally.queue.RocketMqConsumerVerticle;
 import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.queue.SchedulerVerticle;
 import dev.tally.queue.WaitingJobs;
+import dev.tally.repair.CallbackRules;
+import dev.tally.repair.CallbackVerticle;
 import dev.tally.source.SideReaders;
 import dev.tally.store.BinlogPositionRepository;
+import dev.tally.store.CallbackRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.ConfigRepository;
 import dev.tally.store.Db;
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
 /** Starts one Tally node: store, caches, then the verticles in dependency order. */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** How often each node looks for due callbacks (new results, retries, callbacks left by a stopped node). */
+  private static final long CALLBACK_POLL_MS = 250;
 
   private Main() {
   }
@@ -109,16 +114,19 @@ public final class Main {
     metrics.gauge("tally_jobs_waiting", waiting::size);
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
     HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, metrics);
+    ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r));
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
     return cache.reload()
-        .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(new ResultRepository(pool))))
+        .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(results)))
         .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
             new DeploymentOptions().setInstances(config.compareInstances())))
         .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
         .compose(v -> local
             ? vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs()))
             : startRocketMq(vertx, config, rocketmq))
+        .compose(v -> vertx.deployVerticle(new CallbackVerticle(cache, results, new CallbackRepository(pool), queue, readers,
+            CALLBACK_POLL_MS, metrics)))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()

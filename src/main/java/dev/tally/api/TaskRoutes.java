@@ -1,10 +1,12 @@
 package dev.tally.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
 import dev.tally.model.ApiCheck;
+import dev.tally.model.Callback;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
 import dev.tally.model.FieldPair;
@@ -14,6 +16,7 @@ import dev.tally.model.SideSpec;
 import dev.tally.model.Strategy;
 import dev.tally.model.Task;
 import dev.tally.model.ValidationException;
+import dev.tally.repair.CallbackRules;
 import dev.tally.source.SideSpecValidator;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -35,8 +38,9 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks().map(l -> Map.of("items", l.stream().map(ApiHeaders::view).toList()))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(ApiHeaders::view)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200,
+        api.config().tasks().map(l -> Map.of("items", l.stream().map(TaskRoutes::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(TaskRoutes::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/try").handler(this::tryOnce);
@@ -58,14 +62,15 @@ final class TaskRoutes {
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
             : api.config().insert(task))
         .compose(v -> api.configChanged("task", task.id()))
-        .map(ApiHeaders.view(task)));
+        .map(v -> view(task)));
   }
 
   private void update(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(withIdentity(ApiHeaders.keepStored(in, old), old.id(), old.createdAt(), System.currentTimeMillis()));
-      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(ApiHeaders.view(task));
+      Task task = validate(withIdentity(keepSecret(ApiHeaders.keepStored(in, old), old), old.id(), old.createdAt(),
+          System.currentTimeMillis()));
+      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
     }));
   }
 
@@ -87,6 +92,24 @@ final class TaskRoutes {
     }));
   }
 
+  /** The API's view of a task: the callback without its secret, plus whether one is set; header values masked. */
+  static ObjectNode view(Task t) {
+    ObjectNode node = Json.MAPPER.valueToTree(ApiHeaders.view(t));
+    if (node.get("callback") instanceof ObjectNode callback) {
+      callback.remove("secret");
+      callback.put("secretSet", t.callback().secret() != null && !t.callback().secret().isEmpty());
+    }
+    return node;
+  }
+
+  /** An update without the callback's secret keeps the stored one: clients never get it back to resend it. */
+  private static Task keepSecret(Task in, Task old) {
+    if (in.callback() == null || in.callback().secret() != null || old.callback() == null) return in;
+    return new Task(in.id(), in.name(), in.eventSourceId(), in.type(), in.enabled(), in.left(), in.right(), in.compare(),
+        in.entityKey(), in.strategy(), in.api(), in.callback().withSecret(old.callback().secret()), in.createdAt(),
+        in.updatedAt());
+  }
+
   private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
     return in.withIdentity(id, createdAt, updatedAt);
   }
@@ -97,14 +120,20 @@ final class TaskRoutes {
     if (api.cache().eventSource(t.eventSourceId()) == null) {
       throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
     }
-    if (t.callback() != null) throw new ValidationException("callback", "not supported yet");
     switch (t.type()) {
       case CONFIG -> validateConfig(t);
       case API -> validateApi(t);
     }
     for (int i = 0; i < t.entityKey().size(); i++) Http.requireText(t.entityKey().get(i), "entityKey[" + i + "]");
     validateStrategy(t.strategy());
-    return t;
+    // the target of a suggested repair is the right side; an API task has none
+    DataSource right = t.right() == null ? null : api.cache().dataSource(t.right().dataSourceId());
+    return withCallback(t, CallbackRules.validate(t.callback(), right == null ? null : right.kind()));
+  }
+
+  private static Task withCallback(Task t, Callback callback) {
+    return new Task(t.id(), t.name(), t.eventSourceId(), t.type(), t.enabled(), t.left(), t.right(), t.compare(),
+        t.entityKey(), t.strategy(), t.api(), callback, t.createdAt(), t.updatedAt());
   }
 
   private void validateConfig(Task t) {

@@ -9,6 +9,7 @@ import dev.tally.model.DataSource;
 import dev.tally.model.Event;
 import dev.tally.model.Ids;
 import dev.tally.model.Job;
+import dev.tally.model.RepairPlan;
 import dev.tally.model.Result;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
@@ -17,6 +18,7 @@ import dev.tally.model.Task;
 import dev.tally.model.TaskType;
 import dev.tally.model.Verdict;
 import dev.tally.queue.JobQueue;
+import dev.tally.repair.RepairSuggester;
 import dev.tally.source.SideReaders;
 import dev.tally.store.ConfigCache;
 import dev.tally.strategy.RetryPolicy;
@@ -40,6 +42,7 @@ public final class CompareVerticle extends VerticleBase {
   private final ConfigCache config;
   private final SideReaders readers;
   private final JobQueue queue;
+  private final RepairSuggester repairs;
   private ApiTaskChecker apiChecker;
 
   /** Both sides as read and what the differ concluded. */
@@ -50,6 +53,7 @@ public final class CompareVerticle extends VerticleBase {
     this.config = config;
     this.readers = readers;
     this.queue = queue;
+    this.repairs = new RepairSuggester(config, readers);
   }
 
   @Override
@@ -58,11 +62,13 @@ public final class CompareVerticle extends VerticleBase {
     var due = vertx.eventBus().<Job>consumer(Addresses.JOBS_DUE, m -> checkJob(m.body()));
     var tries = vertx.eventBus().<TryRequest>consumer(Addresses.COMPARE_TRY, m -> {
       long started = System.currentTimeMillis();
-      check(m.body().task(), m.body().event(), 1)
-          .map(checked -> result(m.body().task(), m.body().event(),
-              TaskVariables.entityKey(m.body().task(), m.body().event().data()), checked, 1,
+      Task task = m.body().task();
+      Event event = m.body().event();
+      check(task, event, 1)
+          .compose(checked -> repair(task, event, checked).map(plan -> result(task, event,
+              TaskVariables.entityKey(task, event.data()), checked, 1,
               List.of(new Attempt(1, checked.verdict().status(), started, System.currentTimeMillis() - started,
-                  summary(checked.verdict()))), started))
+                  summary(checked.verdict()))), started, plan, null)))
           .onSuccess(m::reply)
           .onFailure(err -> Failures.reply(m, err));
     });
@@ -120,16 +126,27 @@ public final class CompareVerticle extends VerticleBase {
     if (next.isPresent()) return queue.reschedule(job.retry(attempt, next.getAsLong()));
     List<Attempt> history = new ArrayList<>(job.history());
     history.add(attempt);
-    return queue.complete(job, result(task, job.event(), job.entityKey(), checked, job.attempt(), history, started));
+    return repair(task, job.event(), checked).compose(plan -> queue.complete(job,
+        result(task, job.event(), job.entityKey(), checked, job.attempt(), history, started, plan, job.recheckOf())));
   }
 
   private static Result result(Task task, Event event, String entityKey, Checked checked, int attempt,
-                               List<Attempt> history, long started) {
+                               List<Attempt> history, long started, RepairPlan repair, String recheckOf) {
     long now = System.currentTimeMillis();
     long firstStart = history.isEmpty() ? started : history.get(0).startedAt();
     return new Result(Ids.timeOrdered(now), task.id(), event.id(), entityKey, checked.verdict().status(),
         checked.verdict().diffs(), checked.left(), checked.right(), checked.verdict().error(), attempt, history, event,
-        firstStart, now, now);
+        firstStart, now, now, repair, null, null, null, recheckOf);
+  }
+
+  /** The suggested repair of a FAIL: the write that would make the right side equal the left (null otherwise). */
+  private Future<RepairPlan> repair(Task task, Event event, Checked checked) {
+    // only a CONFIG task's sides say what to write; an API task's endpoint owns its data
+    if (task.type() != TaskType.CONFIG || checked.verdict().status() != Status.FAIL || checked.left() == null
+        || checked.right() == null) {
+      return Future.succeededFuture();
+    }
+    return repairs.suggest(task, event, checked.left(), checked.right(), checked.verdict().diffs());
   }
 
   private static String summary(Verdict v) {

@@ -8,17 +8,17 @@ import java.util.Map;
  * ("address.city", "items.0.sku"), so that keys which themselves contain dots still win.
  * Distinguishes a field that is absent from one that is present with a null value.
  */
-final class FieldLookup {
+public final class FieldLookup {
 
   /** What a lookup found; {@code present} false means the key is not there at all. */
-  record Found(boolean present, Object value) {
+  public record Found(boolean present, Object value) {
     static final Found ABSENT = new Found(false, null);
   }
 
   private FieldLookup() {
   }
 
-  static Found find(Object container, String path) {
+  public static Found find(Object container, String path) {
     if (container instanceof Map<?, ?> map) {
       if (map.containsKey(path)) {
         return new Found(true, map.get(path));

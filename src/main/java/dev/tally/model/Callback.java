@@ -9,4 +9,27 @@ package dev.tally.model;
  */
 public record Callback(String url, String on, String secret, Integer maxAttempts, Long backoffMs, Integer timeoutMs,
                        Boolean recheck, Boolean applyRepair) {
+  public static final String ON_FAIL = "FAIL";
+  public static final String ON_ALL = "ALL";
+
+  /** The same callback with another secret (the API keeps a stored secret a client did not resend). */
+  public Callback withSecret(String newSecret) {
+    return new Callback(url, on, newSecret, maxAttempts, backoffMs, timeoutMs, recheck, applyRepair);
+  }
+
+  public boolean recheckOn() {
+    return recheck != null && recheck;
+  }
+
+  public boolean applyRepairOn() {
+    return applyRepair != null && applyRepair;
+  }
+
+  /** Never shows the secret: a task may end up in a log line. */
+  @Override
+  public String toString() {
+    return "Callback[url=" + url + ", on=" + on + ", secret=" + (secret == null || secret.isEmpty() ? "" : "***")
+        + ", maxAttempts=" + maxAttempts + ", backoffMs=" + backoffMs + ", timeoutMs=" + timeoutMs + ", recheck="
+        + recheck + ", applyRepair=" + applyRepair + "]";
+  }
 }

@@ -94,6 +94,13 @@ public final class RedisSideReader implements SideReader {
     return redis.close();
   }
 
+  /** Sends one command on this data source's connections, bounded by its time-out: a repair Tally applies itself. */
+  public Future<Response> send(Request request) {
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> redis.send(request))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
   private static SideRead toRead(Response response, ValueType type, JsonPath path, String key, String query,
                                  List<Object> params, long start) {
     if (type == ValueType.HASH) {

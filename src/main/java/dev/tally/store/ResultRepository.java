@@ -2,6 +2,7 @@ package dev.tally.store;
 
 import dev.tally.model.Job;
 import dev.tally.model.Json;
+import dev.tally.model.Recheck;
 import dev.tally.model.Result;
 import dev.tally.model.Status;
 import io.vertx.core.Future;
@@ -16,16 +17,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Final results. Recording one deletes its job, stores it (FAIL/ERROR) and counts it, in one transaction;
  * a job already gone means this verdict was recorded before (a replay after a crash), so nothing is written.
+ * A result that a callback follows is stored in full whatever its status, with its pending callback, in that
+ * same transaction; so is a re-check's result, which is linked to the result it re-checks.
  */
 public final class ResultRepository {
   private final Pool pool;
+  private final Predicate<Result> followed;
 
   public ResultRepository(Pool pool) {
+    this(pool, r -> false);
+  }
+
+  /** {@code followed}: whether a callback follows a result (see CallbackRules.follows). */
+  public ResultRepository(Pool pool, Predicate<Result> followed) {
     this.pool = pool;
+    this.followed = followed;
   }
 
   /**
@@ -63,7 +75,12 @@ public final class ResultRepository {
             fresh.addAll(freshStored);
             fresh.addAll(freshBrokered);
             List<Completion> toWrite = completions.stream().filter(fresh::contains).toList();
-            return storeResults(conn, toWrite)
+            // decided once per result: the task's callback may change while the transaction runs
+            Set<Result> called = Collections.newSetFromMap(new IdentityHashMap<>());
+            toWrite.stream().map(Completion::result).filter(followed).forEach(called::add);
+            return storeResults(conn, toWrite, called)
+                .compose(v -> addPendingCallbacks(conn, called))
+                .compose(v -> linkRechecks(conn, toWrite, 0))
                 .compose(v -> addCounts(conn, toWrite))
                 .map(v -> completions.stream().map(fresh::contains).toList());
           });
@@ -108,17 +125,49 @@ public final class ResultRepository {
         .mapEmpty();
   }
 
-  private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh) {
+  private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh, Set<Result> called) {
     List<Tuple> rows = new ArrayList<>();
     for (Completion c : fresh) {
       Result r = c.result();
-      if (r.status() == Status.PASS) continue;
-      rows.add(Tuple.tuple().addString(r.id()).addString(r.taskId()).addString(r.eventId()).addInteger(r.attempts())
+      if (r.status() == Status.PASS && r.recheckOf() == null && !called.contains(r)) continue;
+      // a re-check is a second verdict on the same event and task: its own key keeps it apart from the first
+      String verdictKey = r.recheckOf() == null ? r.eventId() : r.eventId() + ":recheck";
+      rows.add(Tuple.tuple().addString(r.id()).addString(r.taskId()).addString(verdictKey).addInteger(r.attempts())
           .addString(r.status().name()).addString(truncate(r.entityKey(), 255)).addLong(r.createdAt()).addString(Json.write(r)));
     }
     if (rows.isEmpty()) return Future.succeededFuture();
     return conn.preparedQuery("INSERT IGNORE INTO results (id, task_id, event_id, attempt, status, entity_key, created_at, body)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)").executeBatch(rows).mapEmpty();
+  }
+
+  private Future<Void> addPendingCallbacks(SqlConnection conn, Set<Result> called) {
+    List<Tuple> rows = new ArrayList<>();
+    for (Result r : called) rows.add(Tuple.of(r.id(), r.taskId(), 0, r.finishedAt(), r.finishedAt()));
+    if (rows.isEmpty()) return Future.succeededFuture();
+    return conn.preparedQuery("INSERT IGNORE INTO pending_callbacks (result_id, task_id, attempt, due_at, created_at)"
+        + " VALUES (?, ?, ?, ?, ?)").executeBatch(rows).mapEmpty();
+  }
+
+  /** Shows each re-check's verdict on the result it re-checks. */
+  private Future<Void> linkRechecks(SqlConnection conn, List<Completion> fresh, int i) {
+    if (i == fresh.size()) return Future.succeededFuture();
+    Result r = fresh.get(i).result();
+    if (r.recheckOf() == null) return linkRechecks(conn, fresh, i + 1);
+    return updateBody(conn, r.recheckOf(), original -> original.withRecheck(new Recheck(r.id(), r.status())))
+        .compose(v -> linkRechecks(conn, fresh, i + 1));
+  }
+
+  /**
+   * Changes a stored result's body inside the caller's transaction, the row locked meanwhile, so concurrent
+   * changes (a callback's outcome, a re-check's link) do not overwrite each other. False if there is no such result.
+   */
+  static Future<Boolean> updateBody(SqlConnection conn, String id, UnaryOperator<Result> change) {
+    return conn.preparedQuery("SELECT body FROM results WHERE id = ? FOR UPDATE").execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) return Future.succeededFuture(false);
+      Result changed = change.apply(Json.read(rows.iterator().next().getString(0), Result.class));
+      return conn.preparedQuery("UPDATE results SET body = ? WHERE id = ?").execute(Tuple.of(Json.write(changed), id))
+          .map(true);
+    });
   }
 
   // counts are summed per (task, minute) first: one upsert per counter row, not per result

@@ -20,6 +20,11 @@ final class Writes {
     return pool.withTransaction(conn -> conn.preparedQuery(sql).execute(params));
   }
 
+  /** Several statements in one transaction. */
+  static <T> Future<T> transaction(Pool pool, java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
+
   static Future<RowSet<Row>> batch(Pool pool, String sql, List<Tuple> rows) {
     return pool.withTransaction(conn -> conn.preparedQuery(sql).executeBatch(rows));
   }

@@ -12,31 +12,16 @@ import dev.tally.model.Ids;
 import dev.tally.model.Job;
 import dev.tally.model.Result;
 import dev.tally.model.Status;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same repository code against both store kinds. */
-class JobRepositoryTest {
-  static Vertx vertx;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    await(vertx.close());
-  }
-
+class JobRepositoryTest extends BothStoresTest {
   static Stream<TallyConfig.Store> stores() throws Exception {
     return Stream.of(StoreFixture.h2(), StoreFixture.mysql("tally_test_jobs"));
   }

@@ -8,30 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tally.config.TallyConfig;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.BinlogPositionRepository.Position;
+import dev.tally.store.BothStoresTest;
 import dev.tally.store.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same repository code against both store kinds (H2, and MariaDB on 127.0.0.1:3306). */
-class BinlogPositionRepositoryTest {
-  static Vertx vertx;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    await(vertx.close());
-  }
-
+class BinlogPositionRepositoryTest extends BothStoresTest {
   static Stream<TallyConfig.Store> stores() throws Exception {
     return Stream.of(StoreFixture.h2(), StoreFixture.mysql("tally_test_binlog_positions"));
   }
