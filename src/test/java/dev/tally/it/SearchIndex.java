@@ -34,6 +34,16 @@ public final class SearchIndex implements AutoCloseable {
     send("PUT", "/" + name + "/_doc/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?refresh=true", json);
   }
 
+  /** The document's {@code _source} as JSON, or null when there is none. */
+  public String source(String id) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(URL + "/" + name + "/_source/"
+        + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"))).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 404) return null;
+    if (response.statusCode() / 100 != 2) throw new IOException("GET " + id + " -> HTTP " + response.statusCode() + ": " + response.body());
+    return response.body();
+  }
+
   /** Indexes many documents (id to JSON) in one bulk request and makes them searchable at once. */
   public void putAll(java.util.Map<String, String> documents) throws IOException, InterruptedException {
     StringBuilder bulk = new StringBuilder();
