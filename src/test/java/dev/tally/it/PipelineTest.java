@@ -204,7 +204,7 @@ class PipelineTest {
     assertTrue(due > System.currentTimeMillis() + 50_000, "delayMs postpones the first check");
 
     statsWhenTotal(filtered, 1);
-    statsWhenTotal(gray, 1);
+    statsWhenTotal(gray, 2);
     // only event 1 (UPDATE, PAID) passes the filter; only entity 501 is in the gray allow-list
     assertEquals(1, api.get("/api/v1/tasks/" + filtered + "/stats?bucket=day").body().get("pass").asInt()
         + api.get("/api/v1/tasks/" + filtered + "/stats?bucket=day").body().get("fail").asInt());
