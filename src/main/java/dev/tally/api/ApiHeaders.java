@@ -50,8 +50,6 @@ final class ApiHeaders {
   }
 
   private static Task withHeaders(Task t, Map<String, String> headers) {
-    return new Task(t.id(), t.name(), t.eventSourceId(), t.type(), t.enabled(), t.left(), t.right(), t.compare(),
-        t.entityKey(), t.strategy(), new ApiCheck(t.api().url(), headers, t.api().timeoutMs()), t.callback(),
-        t.createdAt(), t.updatedAt());
+    return t.withApi(new ApiCheck(t.api().url(), headers, t.api().timeoutMs()));
   }
 }

@@ -6,7 +6,6 @@ import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
 import dev.tally.model.ApiCheck;
-import dev.tally.model.Callback;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
 import dev.tally.model.FieldPair;
@@ -105,9 +104,7 @@ final class TaskRoutes {
   /** An update without the callback's secret keeps the stored one: clients never get it back to resend it. */
   private static Task keepSecret(Task in, Task old) {
     if (in.callback() == null || in.callback().secret() != null || old.callback() == null) return in;
-    return new Task(in.id(), in.name(), in.eventSourceId(), in.type(), in.enabled(), in.left(), in.right(), in.compare(),
-        in.entityKey(), in.strategy(), in.api(), in.callback().withSecret(old.callback().secret()), in.createdAt(),
-        in.updatedAt());
+    return in.withCallback(in.callback().withSecret(old.callback().secret()));
   }
 
   private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
@@ -120,6 +117,7 @@ final class TaskRoutes {
     if (api.cache().eventSource(t.eventSourceId()) == null) {
       throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
     }
+    if (t.alert() != null) throw new ValidationException("alert", "not supported yet");
     switch (t.type()) {
       case CONFIG -> validateConfig(t);
       case API -> validateApi(t);
@@ -128,12 +126,7 @@ final class TaskRoutes {
     validateStrategy(t.strategy());
     // the target of a suggested repair is the right side; an API task has none
     DataSource right = t.right() == null ? null : api.cache().dataSource(t.right().dataSourceId());
-    return withCallback(t, CallbackRules.validate(t.callback(), right == null ? null : right.kind()));
-  }
-
-  private static Task withCallback(Task t, Callback callback) {
-    return new Task(t.id(), t.name(), t.eventSourceId(), t.type(), t.enabled(), t.left(), t.right(), t.compare(),
-        t.entityKey(), t.strategy(), t.api(), callback, t.createdAt(), t.updatedAt());
+    return t.withCallback(CallbackRules.validate(t.callback(), right == null ? null : right.kind()));
   }
 
   private void validateConfig(Task t) {

@@ -8,11 +8,13 @@ import java.util.List;
  *
  * <p>A CONFIG task reads {@code left} and {@code right} and compares the {@code compare} field pairs. An API task
  * hands the comparison to the user's endpoint, {@code api}. {@code callback}, when set, is called with results
- * (see {@link Callback}).
+ * (see {@link Callback}). {@code alert}, when set, sends grouped messages about its failures to alert channels
+ * (see {@link AlertPolicy}).
  */
 public record Task(String id, String name, String eventSourceId, TaskType type, Boolean enabled,
                    SideSpec left, SideSpec right, List<FieldPair> compare, List<String> entityKey,
-                   Strategy strategy, ApiCheck api, Callback callback, long createdAt, long updatedAt) {
+                   Strategy strategy, ApiCheck api, Callback callback, AlertPolicy alert,
+                   long createdAt, long updatedAt) {
   public Task {
     compare = compare == null ? List.of() : List.copyOf(compare);
     entityKey = entityKey == null || entityKey.isEmpty() ? List.of("id") : List.copyOf(entityKey);
@@ -24,6 +26,21 @@ public record Task(String id, String name, String eventSourceId, TaskType type, 
   /** The same task with another identity and times. */
   public Task withIdentity(String newId, long newCreatedAt, long newUpdatedAt) {
     return new Task(newId, name, eventSourceId, type, enabled, left, right, compare, entityKey, strategy, api, callback,
-        newCreatedAt, newUpdatedAt);
+        alert, newCreatedAt, newUpdatedAt);
+  }
+
+  public Task withApi(ApiCheck newApi) {
+    return new Task(id, name, eventSourceId, type, enabled, left, right, compare, entityKey, strategy, newApi, callback,
+        alert, createdAt, updatedAt);
+  }
+
+  public Task withCallback(Callback newCallback) {
+    return new Task(id, name, eventSourceId, type, enabled, left, right, compare, entityKey, strategy, api, newCallback,
+        alert, createdAt, updatedAt);
+  }
+
+  public Task withAlert(AlertPolicy newAlert) {
+    return new Task(id, name, eventSourceId, type, enabled, left, right, compare, entityKey, strategy, api, callback,
+        newAlert, createdAt, updatedAt);
   }
 }

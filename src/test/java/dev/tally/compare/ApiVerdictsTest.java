@@ -162,7 +162,7 @@ class ApiVerdictsTest {
   @Test
   void theRequestCarriesTaskEventAndAttempt() throws Exception {
     Task task = new Task("t1", "orders vs partner", "es-1", TaskType.API, true, null, null, null, null, null,
-        new ApiCheck("http://127.0.0.1:9/check", Map.of("Authorization", "Bearer s3cret"), null), null, 1, 2);
+        new ApiCheck("http://127.0.0.1:9/check", Map.of("Authorization", "Bearer s3cret"), null), null, null, 1, 2);
     Map<String, Object> data = new HashMap<>();
     data.put("id", 7);
     data.put("amount", new BigDecimal("12.50"));

@@ -53,7 +53,7 @@ class RepairPlannerTest {
   }
 
   private static Task task(SideSpec right, List<FieldPair> pairs) {
-    return new Task("t", "t", "src", null, true, LEFT, right, pairs, null, null, null, null, 0, 0);
+    return new Task("t", "t", "src", null, true, LEFT, right, pairs, null, null, null, null, null, 0, 0);
   }
 
   private static SideRead left() {

@@ -85,7 +85,7 @@ final class Fixtures {
 
   static Task task(String id, Strategy strategy) {
     return new Task(id, "task " + id, "es-1", TaskType.CONFIG, true, null, null, List.of(), List.of("id"), strategy,
-        null, null, 0L, 0L);
+        null, null, null, 0L, 0L);
   }
 
   static Event event(String op, Map<String, Object> data, long receivedAt) {
