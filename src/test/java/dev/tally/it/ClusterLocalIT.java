@@ -161,9 +161,11 @@ class ClusterLocalIT {
             + ApiClient.verdicts(api.get("/api/v1/tasks/" + retried + "/stats?bucket=day").body());
         boolean settled = System.nanoTime() - tKill >= REDELIVERY.toNanos();
         if (lag == 0 && total >= CHANGES && httpDone >= 2L * NODES * HTTP_PER_NODE && settled) break;
-        assertTrue(System.nanoTime() < deadline,
-            "not done 240 s after the kill: lag " + lag + ", total " + total + " of " + CHANGES + ", HTTP verdicts " + httpDone
-                + " of " + 2L * NODES * HTTP_PER_NODE);
+        if (System.nanoTime() >= deadline) {
+          throw new AssertionError("not done 240 s after the kill: lag " + lag + ", total " + total + " of " + CHANGES
+              + ", HTTP verdicts " + httpDone + " of " + 2L * NODES * HTTP_PER_NODE + "\n" + missing(kafka, topic, task)
+              + "\nmetrics of node 1:\n" + grep(api.get("/metrics").text(), "tally_rocketmq|tally_results|tally_jobs"));
+        }
         LockSupport.parkNanos(500_000_000L);
       }
       System.out.printf("ClusterLocalIT: lag 0 and total %d, %d s after the kill, %d s after producing%n",
@@ -198,6 +200,30 @@ class ClusterLocalIT {
         assertTrue(ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false), "node " + n.index() + " alive");
       }
     }
+  }
+
+  /**
+   * Which changes have no verdict: the job id of every (partition, offset) of the topic, looked up in the shared
+   * store's done_jobs (a verdict claims its job id there in the transaction that counts it) and stored results.
+   */
+  private String missing(KafkaTopics kafka, String topic, String task) throws Exception {
+    Map<String, String> byJob = new java.util.HashMap<>();
+    for (var end : kafka.endOffsets(topic).entrySet()) {
+      for (long offset = 0; offset < end.getValue(); offset++) {
+        String eventId = dev.tally.model.Ids.job("kafka:" + topic + ":" + end.getKey(), String.valueOf(offset));
+        byJob.put(dev.tally.model.Ids.job(eventId, task), "partition " + end.getKey() + " offset " + offset);
+      }
+    }
+    java.util.Set<String> done = new java.util.HashSet<>(services.column("SELECT id FROM `" + database + "`.done_jobs"));
+    List<String> missing = byJob.entrySet().stream().filter(e -> !done.contains(e.getKey()))
+        .map(e -> e.getValue() + " (job " + e.getKey() + ")").sorted().toList();
+    return "changes without a verdict (" + missing.size() + "): " + missing.subList(0, Math.min(20, missing.size()))
+        + "; done_jobs rows: " + done.size();
+  }
+
+  private static String grep(String text, String pattern) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+    return text.lines().filter(l -> p.matcher(l).find()).collect(java.util.stream.Collectors.joining("\n"));
   }
 
   /** Posts HTTP_PER_NODE events to each node, in batches of 25, each with an id of its own. */

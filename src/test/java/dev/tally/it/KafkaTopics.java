@@ -45,6 +45,16 @@ public final class KafkaTopics implements AutoCloseable {
     producer.flush();
   }
 
+  /** The end offset of each partition of the topic. */
+  public Map<Integer, Long> endOffsets(String topic) throws Exception {
+    var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+    partitions.forEach(pi -> latest.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+    Map<Integer, Long> ends = new java.util.TreeMap<>();
+    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+    return ends;
+  }
+
   /** Messages of the topic that the group has not committed yet. */
   public long lag(String group, String topic) throws Exception {
     var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();

@@ -12,6 +12,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Command;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The machine's real MariaDB (database test), PostgreSQL (database test) and Redis, for setting up both sides of a check. */
@@ -57,6 +58,13 @@ public final class Services implements AutoCloseable {
     }
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .connectingTo(new PgConnectOptions(server).setDatabase("test")).using(vertx).build();
+  }
+
+  /** The first column of every row of a query, as text. */
+  public List<String> column(String query) throws Exception {
+    List<String> values = new java.util.ArrayList<>();
+    await(mysql.query(query).execute()).forEach(row -> values.add(row.getValue(0) == null ? null : String.valueOf(row.getValue(0))));
+    return values;
   }
 
   public String redis(String... args) throws Exception {
