@@ -76,9 +76,9 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
       return;
     }
     int room = Math.min(BATCH, maxInFlight - queue.inFlight(consumer));
+    Future<List<MessageView>> received = queue.onContext(consumer.receiveAsync(room, INVISIBLE));
     // a receive whose answer never comes must not stop this consumer for good
-    queue.onContext(consumer.receiveAsync(room, INVISIBLE))
-        .timeout(AWAIT.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+    received.timeout(AWAIT.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS)
         .onSuccess(messages -> {
           backoffMs = 200;
           messages.forEach(this::handOver);
@@ -87,6 +87,14 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
         .onFailure(err -> {
           if (stopped) return;
           LOG.warn("rocketmq receive failed ({}); again in {} ms", err.getMessage(), backoffMs);
+          if (err instanceof java.util.concurrent.TimeoutException) {
+            // an answer that comes after all (a loaded broker or machine) holds messages already invisible to every
+            // other consumer: check them now rather than leave them for their 60 s of invisibility to run out
+            received.onSuccess(late -> {
+              if (!late.isEmpty()) LOG.info("rocketmq receive answered late with {} message(s); checking them", late.size());
+              late.forEach(this::handOver);
+            });
+          }
           vertx.setTimer(backoffMs, id -> receiveLoop());
           backoffMs = Math.min(backoffMs * 2, 10_000);
         });
