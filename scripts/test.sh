@@ -260,6 +260,8 @@ scripts/infra/opensearch.sh start
 scripts/infra/redis-topologies.sh start
 # docker-compose v1 validates docker/compose.yaml offline (no Docker engine needed)
 command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
+# the admin console's tests (AdminUiTest) drive Debian's headless Chromium through its chromedriver
+[[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || apt_install --no-install-recommends chromium chromium-driver
 
 if [[ ${TALLY_TEST_SERVICES_ONLY:-} == 1 ]]; then
   say "TALLY_TEST_SERVICES_ONLY=1: services ready, not running Maven"

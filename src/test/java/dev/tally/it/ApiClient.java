@@ -29,6 +29,11 @@ public final class ApiClient {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  /** http://127.0.0.1:port, e.g. for a browser to open. */
+  public String base() {
+    return base;
+  }
+
   public Response get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
