@@ -16,7 +16,7 @@ export async function render(main, params) {
   f.addEventListener('submit', e => { e.preventDefault(); go(`#/reports${qs(values(f))}`); });
   const query = qs({ taskId: params.taskId, period, from: epoch(params.from), to: epoch(params.to) });
   const report = await get(`/api/v1/reports${query}`);
-  const items = report.items || [];
+  const items = [...(report.items || [])].sort((a, b) => a.start - b.start);
   main.append(
     h('div', { class: 'bar' }, h('h1', {}, 'Reports'), linkTo(`/api/v1/reports.csv${query}`, 'Export CSV', { class: 'button', id: 'csv', download: 'tally-report.csv' })),
     f,

@@ -29,6 +29,7 @@ function row(t) {
       linkTo(`#/task?id=${encodeURIComponent(t.id)}`, 'Edit', { class: 'button' }),
       linkTo(`#/try?taskId=${encodeURIComponent(t.id)}`, 'Try', { class: 'button' }),
       linkTo(`#/results?taskId=${encodeURIComponent(t.id)}`, 'Failures', { class: 'button' }),
+      linkTo(`#/discrepancies?taskId=${encodeURIComponent(t.id)}`, 'Discrepancies', { class: 'button' }),
       h('button', { class: 'danger', onclick: () => remove(t) }, 'Delete')));
 }
 

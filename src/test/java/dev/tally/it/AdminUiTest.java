@@ -172,6 +172,31 @@ class AdminUiTest {
   }
 
   @Test
+  void aTaskIsEditedInTheFormAndKeepsItsCallbackSecret() throws Exception {
+    String id = api.create("/api/v1/tasks", """
+        {"name": "to edit", "eventSourceId": "%s", "type": "CONFIG",
+         "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["id", "status"]},
+         "right": {"dataSourceId": "%s", "key": "%s:order:#{id}", "valueType": "JSON"},
+         "compare": [{"left": "status", "right": "status"}],
+         "callback": {"url": "http://127.0.0.1:9/repair", "secret": "sixteen-characters-at-least"}}
+        """.formatted(events, mysql, table, redis, services.prefix)).id();
+    open("#/task?id=" + id);
+    assertEquals(table, browser.named("left.table").getAttribute("value"));
+    browser.type("name", "edited in the form");
+    browser.click(By.cssSelector("[data-goto=\"4\"]"));
+    assertEquals("", browser.named("callback.secret").getAttribute("value"), "the secret is never shown");
+    assertTrue(browser.named("callback.secret").getAttribute("placeholder").contains("set"));
+    browser.click(By.cssSelector("[data-goto=\"5\"]"));
+    browser.click(By.id("task-save"));
+    browser.until(d -> d.getCurrentUrl().endsWith("#/tasks"));
+    JsonNode task = api.get("/api/v1/tasks/" + id).body();
+    assertEquals("edited in the form", task.get("name").asText());
+    assertEquals("http://127.0.0.1:9/repair", task.at("/callback/url").asText());
+    assertTrue(task.at("/callback/secretSet").asBoolean(), task.toString());
+    assertEquals("status", task.at("/compare/0/left").asText());
+  }
+
+  @Test
   void aValidationErrorIsShownNextToItsField() throws Exception {
     String name = "bad zone " + services.prefix;
     fillTaskForm(name, "DATETIME", "Mars/Olympus");
