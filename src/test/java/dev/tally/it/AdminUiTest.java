@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -73,7 +72,7 @@ class AdminUiTest {
   }
 
   static void open(String hash) {
-    browser.open(api.base() + "/" + hash);
+    browser.open(api.uri("/" + hash).toString());
   }
 
   static By field(String apiPath) {
@@ -83,7 +82,7 @@ class AdminUiTest {
   /** Whether an endpoint of another part of issue 6 is in this build (the API's catch-all answers 404). */
   static boolean answers(String path) throws Exception {
     HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(api.base() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpRequest.newBuilder(api.uri(path)).timeout(Duration.ofSeconds(5)).GET().build(),
         HttpResponse.BodyHandlers.ofInputStream());
     r.body().close();
     return r.statusCode() == 200;

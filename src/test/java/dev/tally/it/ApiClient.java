@@ -29,9 +29,9 @@ public final class ApiClient {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  /** http://127.0.0.1:port, e.g. for a browser to open. */
-  public String base() {
-    return base;
+  /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
+  public URI uri(String path) {
+    return URI.create(base + path);
   }
 
   public Response get(String path) throws Exception {
