@@ -5,28 +5,44 @@ import {
 } from '../ui.js';
 
 export async function render(main, params) {
+  const query = { status: params.status, channelId: params.channelId, limit: 50 };
   const [{ items: channels }, deliveries] = await Promise.all([
-    get('/api/v1/alert-channels'),
-    get(`/api/v1/alert-deliveries${qs({ status: params.status, channelId: params.channelId, limit: 50 })}`)]);
+    get('/api/v1/alert-channels'), get(`/api/v1/alert-deliveries${qs(query)}`)]);
   const editing = params.id ? channels.find(c => c.id === params.id) : null;
   const box = h('section', { class: 'card', id: 'channel-form' });
   const filters = h('form', { class: 'filters' },
     field('status', select('status', [['', '(any)'], 'PENDING', 'SENT', 'FAILED'], params.status)),
     field('channel', select('channelId', [['', '(any)'], ...channels.map(c => [c.id, c.name])], params.channelId)),
     h('button', { type: 'submit' }, 'Filter'));
+  const deliveryTable = h('table', { id: 'deliveries' }, h('thead', {}, h('tr', {},
+    ['window', 'channel', 'task', 'count', 'status', 'attempts', 'last error', 'sent'].map(x => h('th', {}, x)))), h('tbody', {}));
+  const more = h('button', { id: 'more', hidden: true }, 'More');
   filters.addEventListener('submit', e => { e.preventDefault(); go(`#/alerts${qs(values(filters))}`); });
   main.append(
     h('div', { class: 'bar' }, h('h1', {}, 'Alerts'), linkTo('#/alerts?new=1', 'New channel', { class: 'button primary' })),
     table(['id', 'name', 'kind', 'URL', ''], channels.map(channelRow), { id: 'channels' }),
     box,
     h('h2', {}, 'Deliveries'), filters,
-    table(['window', 'channel', 'task', 'count', 'status', 'attempts', 'last error', 'sent'],
-      deliveries.items.map(d => h('tr', { class: d.status === 'FAILED' ? 'failed' : '', 'data-id': d.id },
-        h('td', {}, `${time(d.windowStart)} – ${time(d.windowEnd)}`), h('td', {}, d.channelId), h('td', {}, d.taskId),
-        h('td', {}, d.count), h('td', {}, badge(d.status)), h('td', {}, d.attempts), h('td', { class: 'error-text' }, d.lastError || ''),
-        h('td', {}, time(d.sentAt)))), { id: 'deliveries' }));
+    deliveryTable, more);
   if (editing || params.new) box.append(form(editing));
   else box.hidden = true;
+  showDeliveries(deliveries);
+
+  function showDeliveries(page) {
+    deliveryTable.tBodies[0].append(...page.items.map(deliveryRow));
+    more.hidden = !page.nextCursor;
+    more.onclick = async () => {
+      const next = await guard(() => get(`/api/v1/alert-deliveries${qs({ ...query, cursor: page.nextCursor })}`));
+      if (next) showDeliveries(next);
+    };
+  }
+}
+
+function deliveryRow(d) {
+  return h('tr', { class: d.status === 'FAILED' ? 'failed' : '', 'data-id': d.id },
+    h('td', {}, `${time(d.windowStart)} – ${time(d.windowEnd)}`), h('td', {}, d.channelId), h('td', {}, d.taskId),
+    h('td', {}, d.count), h('td', {}, badge(d.status)), h('td', {}, d.attempts), h('td', { class: 'error-text' }, d.lastError || ''),
+    h('td', {}, time(d.sentAt)));
 }
 
 function channelRow(c) {

@@ -7,7 +7,7 @@ export async function list(main, params) {
   const { items: tasks } = await get('/api/v1/tasks');
   const f = h('form', { class: 'filters', id: 'results-filters' },
     field('task', select('taskId', [['', '(all)'], ...tasks.map(t => [t.id, t.name])], params.taskId)),
-    field('status', select('status', [['', '(FAIL and ERROR)'], 'FAIL', 'ERROR', 'PASS'], params.status)),
+    field('status', select('status', [['', '(any stored)'], 'FAIL', 'ERROR', 'PASS'], params.status)),
     field('from', input('from', params.from, { type: 'datetime-local' })),
     field('to', input('to', params.to, { type: 'datetime-local' })),
     h('button', { type: 'submit' }, 'Filter'));

@@ -37,7 +37,7 @@ class AdminUiTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    assumeTrue(HeadlessChromium.installed(), "chromium and chromedriver are installed by scripts/test.sh");
+    assertTrue(HeadlessChromium.installed(), "no /usr/bin/chromium or /usr/bin/chromedriver: scripts/test.sh installs them");
     tally = new TallyInProcess();
     api = tally.api;
     services = new Services(tally.vertx);
