@@ -103,6 +103,10 @@ class AdminUiTest {
       if (own.contains(page)) assertEquals("", browser.bannerText(), page + " loads without an error");
       browser.screenshot("menu-" + page);
     }
+    // everything the pages loaded (scripts, style, fonts, API calls) came from Tally itself: it works offline
+    Object foreign = browser.driver.executeScript("return performance.getEntriesByType('resource').map(e => e.name)"
+        + ".filter(n => !n.startsWith(location.origin + '/'))");
+    assertEquals(List.of(), foreign);
     open("#/tasks");
     WebElement row = browser.await(By.cssSelector("tr[data-id=\"" + seedTask + "\"]"));
     assertTrue(row.getText().contains("seed"), row.getText());
