@@ -4,7 +4,8 @@
 # Redis (127.0.0.1:6379), Java 17 and Maven are there, starts a Kafka broker
 # (127.0.0.1:19092), a second MariaDB with its binlog on (127.0.0.1:3307) and RocketMQ (namesrv
 # 127.0.0.1:9876, proxy 127.0.0.1:8081) and OpenSearch (127.0.0.1:19200), installs docker-compose (to
-# validate docker/compose.yaml offline), then runs `mvn -B verify`.
+# validate docker/compose.yaml offline) and Chromium with its chromedriver (for AdminUiTest), then runs
+# `mvn -B verify`.
 #
 #   scripts/test.sh [extra mvn args...]      e.g. scripts/test.sh -Dtest='dev.tally.strategy.**'
 #
@@ -260,6 +261,8 @@ scripts/infra/opensearch.sh start
 scripts/infra/redis-topologies.sh start
 # docker-compose v1 validates docker/compose.yaml offline (no Docker engine needed)
 command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
+# the admin console's tests (AdminUiTest) drive Debian's headless Chromium through its chromedriver
+[[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || apt_install --no-install-recommends chromium chromium-driver
 
 if [[ ${TALLY_TEST_SERVICES_ONLY:-} == 1 ]]; then
   say "TALLY_TEST_SERVICES_ONLY=1: services ready, not running Maven"

@@ -29,6 +29,11 @@ public final class ApiClient {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
+  public URI uri(String path) {
+    return URI.create(base + path);
+  }
+
   public Response get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
