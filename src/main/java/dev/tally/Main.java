@@ -13,8 +13,10 @@ import dev.tally.config.TallyConfig;
 import dev.tally.dispatch.DispatcherVerticle;
 import dev.tally.ingest.KafkaIngestVerticle;
 import dev.tally.ingest.binlog.DirectBinlogVerticle;
+import dev.tally.model.Task;
 import dev.tally.ops.Metrics;
 import dev.tally.ops.RetentionVerticle;
+import dev.tally.ops.alert.AlertVerticle;
 import dev.tally.queue.JobQueue;
 import dev.tally.queue.LocalJobQueue;
 import dev.tally.queue.RocketMqConsumerVerticle;
@@ -24,6 +26,7 @@ import dev.tally.queue.WaitingJobs;
 import dev.tally.repair.CallbackRules;
 import dev.tally.repair.CallbackVerticle;
 import dev.tally.source.SideReaders;
+import dev.tally.store.AlertRepository;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.CallbackRepository;
 import dev.tally.store.ConfigCache;
@@ -114,7 +117,10 @@ public final class Main {
     metrics.gauge("tally_jobs_waiting", waiting::size);
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
     HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, metrics);
-    ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r));
+    ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
+      Task task = cache.task(taskId);
+      return task == null ? null : task.alert();
+    });
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
     return cache.reload()
@@ -133,6 +139,8 @@ public final class Main {
             ? vertx.deployVerticle(new KafkaIngestVerticle(config.kafka(), cache, deadLetters, waiting::size, metrics))
             : Future.succeededFuture("no kafka"))
         .compose(v -> vertx.deployVerticle(api))
+        .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool),
+            () -> config.http().publicUrl(api.actualPort()))))
         .map(v -> api.actualPort());
   }
 

@@ -3,6 +3,8 @@ package dev.tally.api;
 import dev.tally.config.TallyConfig;
 import dev.tally.source.SideReaders;
 import dev.tally.ops.Metrics;
+import dev.tally.ops.alert.AlertSender;
+import dev.tally.store.AlertRepository;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.DeadLetterRepository;
@@ -14,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
@@ -45,7 +49,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> start() {
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost());
+        config.maxEventsPerPost(), new AlertRepository(pool));
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
     router.route("/api/*").handler(ctx -> {
@@ -59,6 +63,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new TaskRoutes(api).mount(router);
     new EventRoutes(api).mount(router);
     new ResultRoutes(api).mount(router);
+    new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
+        .setFollowRedirects(false)))).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), metrics).mount(router);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
     router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()

@@ -5,6 +5,7 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
 import dev.tally.dispatch.TaskVariables;
+import dev.tally.model.AlertChannel;
 import dev.tally.model.ApiCheck;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
@@ -15,6 +16,7 @@ import dev.tally.model.SideSpec;
 import dev.tally.model.Strategy;
 import dev.tally.model.Task;
 import dev.tally.model.ValidationException;
+import dev.tally.ops.alert.AlertRules;
 import dev.tally.repair.CallbackRules;
 import dev.tally.source.SideSpecValidator;
 import io.vertx.core.Future;
@@ -56,7 +58,7 @@ final class TaskRoutes {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     long now = System.currentTimeMillis();
     Task task = validate(withIdentity(ApiHeaders.keepStored(in, null), Http.idOrNew(in.id(), "id"), now, now));
-    Http.respond(ctx, 201, api.config().task(task.id())
+    Http.respond(ctx, 201, alertChannelsExist(task).compose(v -> api.config().task(task.id()))
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
             : api.config().insert(task))
@@ -69,7 +71,8 @@ final class TaskRoutes {
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
       Task task = validate(withIdentity(keepSecret(ApiHeaders.keepStored(in, old), old), old.id(), old.createdAt(),
           System.currentTimeMillis()));
-      return api.config().update(task).compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
+      return alertChannelsExist(task).compose(v -> api.config().update(task))
+          .compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
     }));
   }
 
@@ -107,6 +110,21 @@ final class TaskRoutes {
     return in.withCallback(in.callback().withSecret(old.callback().secret()));
   }
 
+  /** Every channel of the task's alert policy exists. */
+  private Future<Void> alertChannelsExist(Task t) {
+    if (t.alert() == null) return Future.succeededFuture();
+    return api.alerts().channels().compose(channels -> {
+      java.util.Set<String> known = channels.stream().map(AlertChannel::id).collect(java.util.stream.Collectors.toSet());
+      for (int i = 0; i < t.alert().channelIds().size(); i++) {
+        String id = t.alert().channelIds().get(i);
+        if (!known.contains(id)) {
+          return Future.failedFuture(new ValidationException("alert.channelIds[" + i + "]", "unknown alert channel", id));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
   private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
     return in.withIdentity(id, createdAt, updatedAt);
   }
@@ -117,7 +135,7 @@ final class TaskRoutes {
     if (api.cache().eventSource(t.eventSourceId()) == null) {
       throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
     }
-    if (t.alert() != null) throw new ValidationException("alert", "not supported yet");
+    if (t.alert() != null) AlertRules.validate(t.alert());
     switch (t.type()) {
       case CONFIG -> validateConfig(t);
       case API -> validateApi(t);

@@ -40,7 +40,24 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
-  public record Http(String host, int port) {
+  /**
+   * {@code publicUrl}: the base URL users reach this server at, for links in alert messages; empty:
+   * {@code http://127.0.0.1:<port>} (the port actually bound).
+   */
+  public record Http(String host, int port, String publicUrl) {
+    public Http(String host, int port) {
+      this(host, port, "");
+    }
+
+    public Http {
+      publicUrl = publicUrl == null ? "" : publicUrl.strip();
+    }
+
+    /** The base URL for links, without a trailing slash, given the port actually bound. */
+    public String publicUrl(int actualPort) {
+      String base = publicUrl.isEmpty() ? "http://127.0.0.1:" + actualPort : publicUrl;
+      return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
   }
 
   public record Store(String kind, String h2Path, String mysqlHost, int mysqlPort, String mysqlDatabase,
@@ -61,7 +78,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
 
   static TallyConfig from(Settings s) {
     return new TallyConfig(
-        new Http(s.get("http.host"), s.getInt("http.port")),
+        new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl")),
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize")),

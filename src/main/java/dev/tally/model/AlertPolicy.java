@@ -8,8 +8,11 @@ import java.util.List;
  * examples and a link to the failure list.
  */
 public record AlertPolicy(List<String> channelIds, Integer windowSeconds, List<Status> on) {
+  public static final int DEFAULT_WINDOW_SECONDS = 60;
+
   public AlertPolicy {
     channelIds = channelIds == null ? List.of() : List.copyOf(channelIds);
+    windowSeconds = windowSeconds == null ? DEFAULT_WINDOW_SECONDS : windowSeconds;
     on = on == null || on.isEmpty() ? List.of(Status.FAIL) : List.copyOf(on);
   }
 }

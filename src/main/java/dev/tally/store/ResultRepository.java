@@ -1,5 +1,6 @@
 package dev.tally.store;
 
+import dev.tally.model.AlertPolicy;
 import dev.tally.model.Job;
 import dev.tally.model.Json;
 import dev.tally.model.Recheck;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +31,7 @@ import java.util.function.UnaryOperator;
 public final class ResultRepository {
   private final Pool pool;
   private final Predicate<Result> followed;
+  private final Function<String, AlertPolicy> alerting;
 
   public ResultRepository(Pool pool) {
     this(pool, r -> false);
@@ -36,8 +39,17 @@ public final class ResultRepository {
 
   /** {@code followed}: whether a callback follows a result (see CallbackRules.follows). */
   public ResultRepository(Pool pool, Predicate<Result> followed) {
+    this(pool, followed, taskId -> null);
+  }
+
+  /**
+   * {@code alerting}: a task's alert policy, or null; the failures it alerts on are counted for their message
+   * (see AlertRepository) in the transaction that records them.
+   */
+  public ResultRepository(Pool pool, Predicate<Result> followed, Function<String, AlertPolicy> alerting) {
     this.pool = pool;
     this.followed = followed;
+    this.alerting = alerting;
   }
 
   /**
@@ -82,6 +94,7 @@ public final class ResultRepository {
                 .compose(v -> addPendingCallbacks(conn, called))
                 .compose(v -> linkRechecks(conn, toWrite, 0))
                 .compose(v -> addCounts(conn, toWrite))
+                .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
                 .map(v -> completions.stream().map(fresh::contains).toList());
           });
     }));
@@ -170,6 +183,21 @@ public final class ResultRepository {
     });
   }
 
+  /** Per task that alerts on them: {failures to count, its window in ms, when the first of them finished}. */
+  private Map<String, long[]> alertCounts(List<Completion> fresh) {
+    Map<String, long[]> out = new TreeMap<>();
+    for (Completion c : fresh) {
+      Result r = c.result();
+      AlertPolicy policy = alerting.apply(r.taskId());
+      if (policy == null || policy.channelIds().isEmpty() || !policy.on().contains(r.status())) continue;
+      long windowMs = policy.windowSeconds() * 1000L;
+      long[] sums = out.computeIfAbsent(r.taskId(), k -> new long[] {0, windowMs, r.finishedAt()});
+      sums[0]++;
+      sums[2] = Math.min(sums[2], r.finishedAt());
+    }
+    return out;
+  }
+
   // counts are summed per (task, minute) first: one upsert per counter row, not per result
   private Future<Void> addCounts(SqlConnection conn, List<Completion> fresh) {
     Map<String, long[]> sums = new TreeMap<>();
@@ -195,30 +223,9 @@ public final class ResultRepository {
 
   /** Newest first; {@code cursor} is the last id of the previous page. */
   public Future<Page> list(String taskId, Status status, Long from, Long to, int limit, String cursor) {
-    StringBuilder sql = new StringBuilder("SELECT body FROM results WHERE 1 = 1");
-    Tuple params = Tuple.tuple();
-    if (taskId != null) {
-      sql.append(" AND task_id = ?");
-      params.addString(taskId);
-    }
-    if (status != null) {
-      sql.append(" AND status = ?");
-      params.addString(status.name());
-    }
-    if (from != null) {
-      sql.append(" AND created_at >= ?");
-      params.addLong(from);
-    }
-    if (to != null) {
-      sql.append(" AND created_at < ?");
-      params.addLong(to);
-    }
-    if (cursor != null) {
-      sql.append(" AND id < ?");
-      params.addString(cursor);
-    }
-    sql.append(" ORDER BY id DESC LIMIT ").append(limit);
-    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+    NewestFirst query = new NewestFirst("SELECT body FROM results").where("task_id", taskId)
+        .where("status", status == null ? null : status.name()).where("created_at", ">=", from).where("created_at", "<", to);
+    return pool.preparedQuery(query.sql(cursor, limit)).execute(query.params()).map(rows -> {
       List<Result> items = new ArrayList<>(rows.size());
       rows.forEach(r -> items.add(Json.read(r.getString(0), Result.class)));
       String next = items.size() == limit ? items.get(items.size() - 1).id() : null;

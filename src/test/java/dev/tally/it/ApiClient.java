@@ -34,6 +34,11 @@ public final class ApiClient {
     return URI.create(base + path);
   }
 
+  /** The base URL, {@code http://127.0.0.1:<port>}. */
+  public String baseUrl() {
+    return base;
+  }
+
   public Response get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
