@@ -6,6 +6,7 @@ import dev.tally.ops.Metrics;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.DeadLetterRepository;
+import dev.tally.store.DiscrepancyRepository;
 import dev.tally.store.ConfigRepository;
 import dev.tally.store.JobRepository;
 import dev.tally.store.ResultRepository;
@@ -59,6 +60,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new TaskRoutes(api).mount(router);
     new EventRoutes(api).mount(router);
     new ResultRoutes(api).mount(router);
+    new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), metrics).mount(router);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
     router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()
