@@ -44,6 +44,8 @@ public final class DiscrepancyRepository {
                       String cursor) {
   }
 
+  /** A page of the list; {@code nextCursor} is written as null on the last page. */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
   public record Page(List<Discrepancy> items, String nextCursor) {
   }
 
