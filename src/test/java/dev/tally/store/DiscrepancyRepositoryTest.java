@@ -103,8 +103,10 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     Pool pool = StoreFixture.open(vertx, cfg);
     ResultRepository results = new ResultRepository(pool);
     DiscrepancyRepository repo = new DiscrepancyRepository(pool);
-    // batch order differs from finish order on purpose
-    await(results.recordAll(List.of(verdict("t", "a", Status.FAIL, 3_000), verdict("t", "a", Status.PASS, 2_000),
+    await(results.recordAll(List.of(verdict("t", "c", Status.FAIL, 500))));
+    // batch order differs from finish order on purpose; the first round closes c and finds nothing for b
+    Completion closesC = verdict("t", "c", Status.PASS, 900);
+    await(results.recordAll(List.of(closesC, verdict("t", "a", Status.FAIL, 3_000), verdict("t", "a", Status.PASS, 2_000),
         verdict("t", "a", Status.FAIL, 1_000), verdict("t", "a", Status.FAIL, 1_500), verdict("t", "a", Status.PASS, 2_500),
         verdict("t", "b", Status.PASS, 1_000), verdict("u", "a", Status.FAIL, 4_000))));
     List<Discrepancy> a = all(repo, "t", "a");
@@ -119,6 +121,10 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     assertEquals(2_000L, older.closedAt(), "the first PASS closed it; the second found nothing to close");
     assertEquals(1_000L, older.durationMs());
     assertTrue(all(repo, "t", "b").isEmpty(), "a PASS opens nothing");
+    Discrepancy c = only(repo, "t", "c");
+    assertEquals(400L, c.durationMs());
+    assertEquals(List.of(new Change(900, DiscrepancyState.RESOLVED, "closed by PASS " + closesC.result().id())),
+        await(repo.get(c.id())).history().subList(1, 2));
     assertEquals(1, only(repo, "u", "a").failCount(), "another task's key is another discrepancy");
     await(pool.close());
   }
