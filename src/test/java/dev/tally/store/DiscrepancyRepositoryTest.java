@@ -94,6 +94,12 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
         new Change(15_500, DiscrepancyState.RESOLVED, "closed by PASS " + pass.result().id())), detail.history());
     assertEquals(List.of(f2.result().id(), f1.result().id()), detail.resultIds());
     assertNull(await(repo.get("no-such-id")));
+
+    // any number of closed discrepancies of a key may exist side by side
+    await(results.recordAll(List.of(verdict("t", "7", Status.FAIL, 20_000))));
+    await(results.recordAll(List.of(verdict("t", "7", Status.PASS, 21_000))));
+    List<Discrepancy> both = all(repo, "t", "7");
+    assertEquals(List.of(1_000L, 5_500L), both.stream().map(Discrepancy::durationMs).toList());
     await(pool.close());
   }
 
