@@ -14,7 +14,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Discrepancies (see V4__discrepancies.sql). {@link #track} opens, extends and closes them inside the
@@ -25,6 +29,8 @@ public final class DiscrepancyRepository {
   private static final String COLUMNS = "id, task_id, entity_key, state, opened_at, last_fail_at, fail_count, closed_at,"
       + " duration_ms, last_result_id, comment, updated_at";
   private static final int MAX_RESULT_IDS = 50;
+  /** PASS keys looked up per query. */
+  private static final int CHUNK = 100;
 
   private final Pool pool;
 
@@ -51,8 +57,9 @@ public final class DiscrepancyRepository {
 
   /**
    * Applies freshly recorded results to discrepancies, in the caller's transaction: per round (see
-   * {@link DiscrepancyPlan}), one batch of FAIL upserts with their "opened" history rows and one batch of
-   * closes with their "closed" history rows. The upsert goes through the unique index of the unclosed
+   * {@link DiscrepancyPlan}), one batch of FAIL upserts with their "opened" history rows, then one query for
+   * which PASS keys have an unclosed discrepancy and one batch of closes (with their "closed" history rows)
+   * for those only. The upsert goes through the unique index of the unclosed
    * discrepancy, so concurrent writers on several nodes serialize on its row lock and never make two.
    */
   static Future<Void> track(SqlConnection conn, List<Result> recorded) {
@@ -97,6 +104,41 @@ public final class DiscrepancyRepository {
    * data disagreed last, and the discrepancy stays open). An ignored or acknowledged one closes too.
    */
   private static Future<Void> close(SqlConnection conn, List<Pass> passes) {
+    if (passes.isEmpty()) return Future.succeededFuture();
+    return unclosed(conn, passes, 0, new ArrayList<>()).compose(found -> closeFound(conn, found));
+  }
+
+  /**
+   * The PASSes whose key may have an unclosed discrepancy: most have none, so one query per chunk spares them
+   * a statement each. The read locks as the UPDATE would (the rows, and on MySQL the index gaps where they
+   * would be), so a FAIL opening one of these keys on another node meanwhile waits for this transaction.
+   * The store compares keys by its collation (on MySQL usually case- and trailing-space-insensitive), so a
+   * row is matched to its PASS loosely; should a row match none, the whole chunk is kept. Keeping too many
+   * is harmless: the UPDATE matches exactly.
+   */
+  private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes, int from, List<Pass> found) {
+    if (from >= passes.size()) return Future.succeededFuture(found);
+    List<Pass> chunk = passes.subList(from, Math.min(from + CHUNK, passes.size()));
+    Tuple params = Tuple.tuple();
+    chunk.forEach(p -> params.addString(p.taskId()).addString(p.entityKey()));
+    String where = String.join(" OR ", Collections.nCopies(chunk.size(), "(task_id = ? AND entity_key = ? AND open_slot = 0)"));
+    return conn.preparedQuery("SELECT task_id, entity_key FROM discrepancies WHERE " + where + " FOR UPDATE")
+        .execute(params)
+        .compose(rows -> {
+          Set<String> open = new HashSet<>();
+          rows.forEach(r -> open.add(loose(r.getString(0), r.getString(1))));
+          List<Pass> matched = chunk.stream().filter(p -> open.contains(loose(p.taskId(), p.entityKey()))).toList();
+          boolean allMatched = open.stream().allMatch(k -> matched.stream().anyMatch(p -> loose(p.taskId(), p.entityKey()).equals(k)));
+          found.addAll(allMatched ? matched : chunk);
+          return unclosed(conn, passes, from + chunk.size(), found);
+        });
+  }
+
+  private static String loose(String taskId, String key) {
+    return (taskId + '\u0000' + key).toLowerCase(Locale.ROOT).stripTrailing();
+  }
+
+  private static Future<Void> closeFound(SqlConnection conn, List<Pass> passes) {
     if (passes.isEmpty()) return Future.succeededFuture();
     List<Tuple> closes = new ArrayList<>();
     List<Tuple> closed = new ArrayList<>();
