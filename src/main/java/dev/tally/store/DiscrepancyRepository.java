@@ -3,6 +3,7 @@ package dev.tally.store;
 import dev.tally.model.Discrepancy;
 import dev.tally.model.Discrepancy.Change;
 import dev.tally.model.DiscrepancyState;
+import dev.tally.model.Ids;
 import dev.tally.model.Result;
 import dev.tally.store.DiscrepancyPlan.Fails;
 import dev.tally.store.DiscrepancyPlan.Pass;
@@ -59,8 +60,8 @@ public final class DiscrepancyRepository {
    * Applies freshly recorded results to discrepancies, in the caller's transaction: per round (see
    * {@link DiscrepancyPlan}), one batch of FAIL upserts with their "opened" history rows, then one query for
    * which PASS keys have an unclosed discrepancy and one batch of closes (with their "closed" history rows)
-   * for those only. The upsert goes through the unique index of the unclosed
-   * discrepancy, so concurrent writers on several nodes serialize on its row lock and never make two.
+   * for those only. The upsert goes through the unique index of the unclosed discrepancy, so concurrent
+   * writers on several nodes serialize on its row lock and never make two.
    */
   static Future<Void> track(SqlConnection conn, List<Result> recorded) {
     Future<Void> chain = Future.succeededFuture();
@@ -77,7 +78,7 @@ public final class DiscrepancyRepository {
     List<Tuple> upserts = new ArrayList<>();
     List<Tuple> opened = new ArrayList<>();
     for (Fails f : fails) {
-      upserts.add(Tuple.tuple().addString(dev.tally.model.Ids.timeOrdered(f.firstAt())).addString(f.taskId())
+      upserts.add(Tuple.tuple().addString(Ids.timeOrdered(f.firstAt())).addString(f.taskId())
           .addString(f.entityKey()).addLong(f.firstAt()).addLong(f.lastAt()).addInteger(f.count())
           .addString(f.lastResultId()).addLong(f.lastAt())
           .addLong(f.lastAt()).addString(f.lastResultId()).addLong(f.lastAt()).addLong(f.firstAt())
@@ -128,8 +129,9 @@ public final class DiscrepancyRepository {
           Set<String> open = new HashSet<>();
           rows.forEach(r -> open.add(loose(r.getString(0), r.getString(1))));
           List<Pass> matched = chunk.stream().filter(p -> open.contains(loose(p.taskId(), p.entityKey()))).toList();
-          boolean allMatched = open.stream().allMatch(k -> matched.stream().anyMatch(p -> loose(p.taskId(), p.entityKey()).equals(k)));
-          found.addAll(allMatched ? matched : chunk);
+          Set<String> matchedKeys = new HashSet<>();
+          matched.forEach(p -> matchedKeys.add(loose(p.taskId(), p.entityKey())));
+          found.addAll(matchedKeys.containsAll(open) ? matched : chunk);
           return unclosed(conn, passes, from + chunk.size(), found);
         });
   }
@@ -245,7 +247,7 @@ public final class DiscrepancyRepository {
   private Future<List<String>> resultIds(Discrepancy d) {
     return pool.preparedQuery("SELECT id FROM results WHERE task_id = ? AND id >= ? AND id < ? AND entity_key = ?"
             + " AND status = 'FAIL' ORDER BY id DESC LIMIT " + MAX_RESULT_IDS)
-        .execute(Tuple.of(d.taskId(), dev.tally.model.Ids.floor(d.openedAt()), dev.tally.model.Ids.floor(d.lastFailAt() + 1),
+        .execute(Tuple.of(d.taskId(), Ids.floor(d.openedAt()), Ids.floor(d.lastFailAt() + 1),
             d.entityKey()))
         .map(rows -> {
           List<String> ids = new ArrayList<>(rows.size());
