@@ -46,6 +46,16 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     return new Completion(job, r, false);
   }
 
+  /** The re-check of a result: the same event and task, a job of its own. */
+  private static Completion recheck(Completion of, Status status, long at) {
+    Job first = of.job();
+    Job job = new Job(first.id() + ":recheck", first.taskId(), first.event(), first.entityKey(), 1, at, at, List.of(),
+        of.result().id());
+    Result r = new Result(Ids.timeOrdered(at), first.taskId(), first.event().id(), first.entityKey(), status, List.of(),
+        null, null, null, 1, List.of(), first.event(), at, at, at, null, null, null, null, of.result().id());
+    return new Completion(job, r, false);
+  }
+
   private static List<Discrepancy> all(DiscrepancyRepository repo, String task, String key) throws Exception {
     return await(repo.list(new Query(task, null, key, null, null, 500, null))).items();
   }
@@ -132,6 +142,26 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     assertEquals(List.of(new Change(900, DiscrepancyState.RESOLVED, "closed by PASS " + closesC.result().id())),
         await(repo.get(c.id())).history().subList(1, 2));
     assertEquals(1, only(repo, "u", "a").failCount(), "another task's key is another discrepancy");
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void reChecksCountLikeAnyOtherVerdict(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    ResultRepository results = new ResultRepository(pool);
+    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Completion fail = verdict("t", "r", Status.FAIL, 1_000);
+    await(results.recordAll(List.of(fail)));
+    await(results.recordAll(List.of(recheck(fail, Status.FAIL, 1_500))));
+    assertEquals(2, only(repo, "t", "r").failCount(), "a failed re-check extends it");
+    Completion second = verdict("t", "r", Status.FAIL, 2_000);
+    await(results.recordAll(List.of(second)));
+    Completion repaired = recheck(second, Status.PASS, 2_600);
+    await(results.recordAll(List.of(repaired)));
+    Discrepancy closed = only(repo, "t", "r");
+    assertEquals(1_600L, closed.durationMs(), "a passing re-check closes it");
+    assertEquals(3, closed.failCount());
     await(pool.close());
   }
 
