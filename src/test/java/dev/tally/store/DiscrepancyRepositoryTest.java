@@ -36,6 +36,17 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     return Stream.of(StoreFixture.h2(), StoreFixture.mysql("tally_test_discrepancies"));
   }
 
+  private ResultRepository results;
+  private DiscrepancyRepository repo;
+
+  /** A fresh store of this kind, with this test's repositories on it. */
+  private Pool open(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    results = new ResultRepository(pool);
+    repo = new DiscrepancyRepository(pool);
+    return pool;
+  }
+
   /** A verdict on a job of its own (kept in the broker, so only done_jobs guards a replay). */
   private static Completion verdict(String task, String key, Status status, long at) {
     String eventId = UUID.randomUUID().toString();
@@ -69,9 +80,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void failFailPassMakesOneDiscrepancyClosedWithItsDuration(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     Completion f1 = verdict("t", "7", Status.FAIL, 10_000);
     Completion f2 = verdict("t", "7", Status.FAIL, 12_000);
     Completion error = verdict("t", "7", Status.ERROR, 13_000);
@@ -116,9 +125,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void oneBatchIsAppliedInTheOrderItsVerdictsFinished(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     await(results.recordAll(List.of(verdict("t", "c", Status.FAIL, 500))));
     // batch order differs from finish order on purpose; the first round closes c and finds nothing for b
     Completion closesC = verdict("t", "c", Status.PASS, 900);
@@ -148,9 +155,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void reChecksCountLikeAnyOtherVerdict(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     Completion fail = verdict("t", "r", Status.FAIL, 1_000);
     await(results.recordAll(List.of(fail)));
     await(results.recordAll(List.of(recheck(fail, Status.FAIL, 1_500))));
@@ -168,9 +173,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void aPassOlderThanTheLastFailLeavesItOpen(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     await(results.recordAll(List.of(verdict("t", "k", Status.FAIL, 5_000))));
     await(results.recordAll(List.of(verdict("t", "k", Status.PASS, 4_000))));
     assertNull(only(repo, "t", "k").closedAt(), "the data disagreed last");
@@ -182,9 +185,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void triageKeepsItsHistoryAndAnIgnoredOneStillClosesOnPass(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     await(results.recordAll(List.of(verdict("t", "k", Status.FAIL, 1_000))));
     String id = only(repo, "t", "k").id();
     Discrepancy ignored = await(repo.triage(id, DiscrepancyState.IGNORED, "known cache lag", 2_000));
@@ -225,14 +226,13 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void concurrentWritersNeverMakeTwoUnclosedDiscrepanciesOfAKey(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
+    Pool pool = open(cfg);
     // separate repositories on one pool: transactions on different connections at once, as on several nodes
     List<Future<List<Boolean>>> writes = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       writes.add(new ResultRepository(pool).recordAll(List.of(verdict("t", "k", Status.FAIL, 1_000 + i))));
     }
     for (Future<List<Boolean>> w : writes) await(w);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
     Discrepancy one = only(repo, "t", "k");
     assertEquals(12, one.failCount());
     assertEquals(1_000, one.openedAt());
@@ -262,9 +262,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void listsFilterAndPageNewestFirst(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     List<Completion> batch = new ArrayList<>();
     for (int i = 0; i < 5; i++) batch.add(verdict("t", "k" + i, Status.FAIL, 1_000 * (i + 1)));
     batch.add(verdict("u", "k0", Status.FAIL, 10_000));
@@ -294,9 +292,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   @ParameterizedTest
   @MethodSource("stores")
   void aBatchOfManyPassesClosesExactlyTheOpenOnesAsTheStoreComparesKeys(TallyConfig.Store cfg) throws Exception {
-    Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
-    DiscrepancyRepository repo = new DiscrepancyRepository(pool);
+    Pool pool = open(cfg);
     List<Completion> fails = new ArrayList<>();
     for (int i = 0; i < 150; i += 2) fails.add(verdict("t", "k" + i, Status.FAIL, 1_000));
     fails.add(verdict("t", "Ab", Status.FAIL, 1_000));
