@@ -19,7 +19,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Discrepancies (see V4__discrepancies.sql). {@link #track} opens, extends and closes them inside the
@@ -106,38 +108,53 @@ public final class DiscrepancyRepository {
    */
   private static Future<Void> close(SqlConnection conn, List<Pass> passes) {
     if (passes.isEmpty()) return Future.succeededFuture();
-    return unclosed(conn, passes, 0, new ArrayList<>()).compose(found -> closeFound(conn, found));
+    return unclosed(conn, passes).compose(found -> closeFound(conn, found));
   }
 
   /**
-   * The PASSes whose key may have an unclosed discrepancy: most have none, so one query per chunk spares them
-   * a statement each. The read locks as the UPDATE would (the rows, and on MySQL the index gaps where they
-   * would be), so a FAIL opening one of these keys on another node meanwhile waits for this transaction.
-   * The store compares keys by its collation (on MySQL usually case- and trailing-space-insensitive), so a
-   * row is matched to its PASS loosely; should a row match none, the whole chunk is kept. Keeping too many
-   * is harmless: the UPDATE matches exactly.
+   * The PASSes whose key may have an unclosed discrepancy: most have none, so one query per task and 100 keys
+   * spares them a statement each. The read locks as the UPDATE would (the rows, and on MySQL the index gaps
+   * where they would be), so a FAIL opening one of these keys on another node meanwhile waits for this
+   * transaction. The store compares keys by its collation (on MySQL usually case- and trailing-space-
+   * insensitive), so a row is matched to its PASS loosely; should a row match none, the whole chunk is kept.
+   * Keeping too many is harmless: the UPDATE matches exactly.
    */
-  private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes, int from, List<Pass> found) {
-    if (from >= passes.size()) return Future.succeededFuture(found);
-    List<Pass> chunk = passes.subList(from, Math.min(from + CHUNK, passes.size()));
-    Tuple params = Tuple.tuple();
-    chunk.forEach(p -> params.addString(p.taskId()).addString(p.entityKey()));
-    String where = String.join(" OR ", Collections.nCopies(chunk.size(), "(task_id = ? AND entity_key = ? AND open_slot = 0)"));
-    return conn.preparedQuery("SELECT task_id, entity_key FROM discrepancies WHERE " + where + " FOR UPDATE")
+  private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes) {
+    Map<String, List<Pass>> byTask = new TreeMap<>();
+    passes.forEach(p -> byTask.computeIfAbsent(p.taskId(), t -> new ArrayList<>()).add(p));
+    List<List<Pass>> chunks = new ArrayList<>();
+    byTask.values().forEach(ofTask -> {
+      for (int i = 0; i < ofTask.size(); i += CHUNK) chunks.add(ofTask.subList(i, Math.min(i + CHUNK, ofTask.size())));
+    });
+    Future<List<Pass>> found = Future.succeededFuture(new ArrayList<>());
+    for (List<Pass> chunk : chunks) {
+      found = found.compose(sofar -> unclosedOf(conn, chunk).map(more -> {
+        sofar.addAll(more);
+        return sofar;
+      }));
+    }
+    return found;
+  }
+
+  /** {@link #unclosed} for PASSes of one task. */
+  private static Future<List<Pass>> unclosedOf(SqlConnection conn, List<Pass> chunk) {
+    Tuple params = Tuple.tuple().addString(chunk.get(0).taskId());
+    chunk.forEach(p -> params.addString(p.entityKey()));
+    return conn.preparedQuery("SELECT entity_key FROM discrepancies WHERE task_id = ? AND entity_key IN ("
+            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") AND open_slot = 0 FOR UPDATE")
         .execute(params)
-        .compose(rows -> {
+        .map(rows -> {
           Set<String> open = new HashSet<>();
-          rows.forEach(r -> open.add(loose(r.getString(0), r.getString(1))));
-          List<Pass> matched = chunk.stream().filter(p -> open.contains(loose(p.taskId(), p.entityKey()))).toList();
+          rows.forEach(r -> open.add(loose(r.getString(0))));
+          List<Pass> matched = chunk.stream().filter(p -> open.contains(loose(p.entityKey()))).toList();
           Set<String> matchedKeys = new HashSet<>();
-          matched.forEach(p -> matchedKeys.add(loose(p.taskId(), p.entityKey())));
-          found.addAll(matchedKeys.containsAll(open) ? matched : chunk);
-          return unclosed(conn, passes, from + chunk.size(), found);
+          matched.forEach(p -> matchedKeys.add(loose(p.entityKey())));
+          return matchedKeys.containsAll(open) ? matched : chunk;
         });
   }
 
-  private static String loose(String taskId, String key) {
-    return (taskId + '\u0000' + key).toLowerCase(Locale.ROOT).stripTrailing();
+  private static String loose(String key) {
+    return key.toLowerCase(Locale.ROOT).stripTrailing();
   }
 
   private static Future<Void> closeFound(SqlConnection conn, List<Pass> passes) {

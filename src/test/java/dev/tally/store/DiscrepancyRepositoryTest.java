@@ -149,6 +149,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     assertEquals(List.of(new Change(900, DiscrepancyState.RESOLVED, "closed by PASS " + closesC.result().id())),
         await(repo.get(c.id())).history().subList(1, 2));
     assertEquals(1, only(repo, "u", "a").failCount(), "another task's key is another discrepancy");
+    assertNull(only(repo, "u", "a").closedAt(), "not closed by the PASSes of the same key of another task");
     await(pool.close());
   }
 
