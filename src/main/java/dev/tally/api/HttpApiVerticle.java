@@ -8,6 +8,7 @@ import dev.tally.store.AlertRepository;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.DeadLetterRepository;
+import dev.tally.store.DiscrepancyRepository;
 import dev.tally.store.ConfigRepository;
 import dev.tally.store.JobRepository;
 import dev.tally.store.ResultRepository;
@@ -65,6 +66,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
         .setFollowRedirects(false)))).mount(router);
+    new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), metrics).mount(router);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
     router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()

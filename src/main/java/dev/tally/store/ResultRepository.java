@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  * Final results. Recording one deletes its job, stores it (FAIL/ERROR) and counts it, in one transaction;
  * a job already gone means this verdict was recorded before (a replay after a crash), so nothing is written.
  * A result that a callback follows is stored in full whatever its status, with its pending callback, in that
- * same transaction; so is a re-check's result, which is linked to the result it re-checks.
+ * same transaction; so is a re-check's result, which is linked to the result it re-checks. The same
+ * transaction opens, extends and closes discrepancies (see {@link DiscrepancyRepository#track}).
  */
 public final class ResultRepository {
   private final Pool pool;
@@ -95,6 +96,7 @@ public final class ResultRepository {
                 .compose(v -> linkRechecks(conn, toWrite, 0))
                 .compose(v -> addCounts(conn, toWrite))
                 .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
+                .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
                 .map(v -> completions.stream().map(fresh::contains).toList());
           });
     }));
