@@ -29,6 +29,11 @@ public final class ApiClient {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
+  public URI uri(String path) {
+    return URI.create(base + path);
+  }
+
   public Response get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
@@ -52,6 +57,17 @@ public final class ApiClient {
     Response r = post(path, json);
     if (r.status() != 201) throw new AssertionError("POST " + path + " answered " + r.status() + ": " + r.text());
     return r;
+  }
+
+  /** A MYSQL data source on the machine's MariaDB, database test; its id. */
+  public String createLocalMysqlSource(String name) throws Exception {
+    return create("/api/v1/data-sources", "{\"name\":\"" + name + "\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\","
+        + "\"port\":3306,\"database\":\"test\",\"user\":\"root\",\"password\":\"\"}").id();
+  }
+
+  /** A REDIS data source on the machine's Redis; its id. */
+  public String createLocalRedisSource(String name) throws Exception {
+    return create("/api/v1/data-sources", "{\"name\":\"" + name + "\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":6379}").id();
   }
 
   /** Polls GET path until the body satisfies the condition, or fails after the deadline. */
