@@ -17,6 +17,8 @@ import dev.tally.ops.Activity;
 import dev.tally.ops.Metrics;
 import dev.tally.queue.QueueDepth;
 import dev.tally.ops.RetentionVerticle;
+import dev.tally.ops.RollupVerticle;
+import dev.tally.store.ReportRepository;
 import dev.tally.queue.JobQueue;
 import dev.tally.queue.LocalJobQueue;
 import dev.tally.queue.RocketMqConsumerVerticle;
@@ -149,6 +151,7 @@ public final class Main {
         .compose(v -> vertx.deployVerticle(new CallbackVerticle(cache, results, new CallbackRepository(pool), queue, readers,
             CALLBACK_POLL_MS, metrics)))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
+        .compose(v -> vertx.deployVerticle(new RollupVerticle(config.retention(), new ReportRepository(pool))))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()
             ? vertx.deployVerticle(new KafkaIngestVerticle(config.kafka(), cache, deadLetters, waiting::size, metrics))

@@ -3,6 +3,8 @@ package dev.tally.api;
 import dev.tally.config.TallyConfig;
 import dev.tally.source.SideReaders;
 import dev.tally.ops.Activity;
+import dev.tally.ops.Reports;
+import dev.tally.store.ReportRepository;
 import dev.tally.queue.QueueDepth;
 import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.store.BinlogPositionRepository;
@@ -67,6 +69,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new ResultRoutes(api).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
     new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);
+    new ReportRoutes(new Reports(new ReportRepository(pool))).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     router.route("/*").handler(StaticHandler.create("webroot"));

@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tally.model.Json;
 import dev.tally.ops.Activity;
 import dev.tally.ops.RateWindow;
@@ -31,8 +32,9 @@ final class LiveRoutes {
   }
 
   /** jobsWaiting and jobsDue are null with RocketMQ: those jobs are in the broker, not on this node. */
-  record Stats(long at, double eventsPerSec, double resultsPerSec, double failuresPerSec, Integer jobsWaiting,
-               Integer jobsDue, int jobsInFlight, List<RateWindow.TaskRate> perTask) {
+  record Stats(long at, double eventsPerSec, double resultsPerSec, double failuresPerSec,
+               @JsonInclude(JsonInclude.Include.ALWAYS) Integer jobsWaiting,
+               @JsonInclude(JsonInclude.Include.ALWAYS) Integer jobsDue, int jobsInFlight, List<RateWindow.TaskRate> perTask) {
   }
 
   void mount(Router router) {

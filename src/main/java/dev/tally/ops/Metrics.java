@@ -80,7 +80,9 @@ public final class Metrics {
 
   public void gauge(String name, LongSupplier value, String... labels) {
     String meter = micrometerName(name);
-    Gauge.builder(meter, value, v -> v.getAsLong()).description(help.get(meter)).tags(labels).register(registry);
+    // held strongly: the supplier is often a lambda nothing else holds, and a weakly held one reads NaN after a GC
+    Gauge.builder(meter, value, v -> v.getAsLong()).strongReference(true).description(help.get(meter)).tags(labels)
+        .register(registry);
   }
 
   /** A latency histogram in seconds ({@code name} like {@code tally_compare_seconds}), with fixed buckets. */

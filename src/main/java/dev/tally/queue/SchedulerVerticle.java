@@ -149,6 +149,8 @@ public final class SchedulerVerticle extends VerticleBase {
       inFlight.add(job.id());
       vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
     }
+    // queued and in flight change here and are published at once; the due count waits for the next second
+    depth.set(queued.size(), depth.due(), inFlight.size());
     armTimer(now);
   }
 

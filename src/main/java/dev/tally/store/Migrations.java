@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   /** Listed explicitly: a fat JAR's classpath cannot be scanned portably. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__ingest.sql", "V3__callbacks.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__ingest.sql", "V3__callbacks.sql", "V6__reports.sql");
 
   private Migrations() {
   }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * /metrics, /health and /api/v1/live of a node checking a MariaDB table against Redis copies: the counters move by
- * exactly the events and results of a run, and the live stream shows them within seconds.
+ * /metrics, /health, /api/v1/live and /api/v1/reports of a node checking a MariaDB table against Redis copies: the
+ * counters move by exactly the events and results of a run, the live stream shows them within seconds, and the
+ * reports count them in the current day, week and month.
  */
-class MetricsAndLiveTest {
+class OpsEndpointsTest {
   static TallyInProcess tally;
   static Services services;
   static ApiClient api;
@@ -114,8 +115,12 @@ class MetricsAndLiveTest {
     assertEquals(5, sample(after, "tally_source_read_seconds_count", ofMysql) - sample(before, "tally_source_read_seconds_count", ofMysql));
     assertEquals(0, sample(after, "tally_source_read_errors_total", ofMysql));
     // the queue gauges are there and Vert.x's own meters land in the same registry
-    assertTrue(after.contains("tally_jobs_in_flight "), after);
-    assertTrue(after.contains("tally_jobs_due "), after);
+    // gauges hold their suppliers through a garbage collection
+    System.gc();
+    String gauges = awaitMetrics(text -> sample(text, "tally_jobs_in_flight") + sample(text, "tally_jobs_due") == 0);
+    for (String gauge : List.of("tally_jobs_in_flight", "tally_jobs_due", "tally_jobs_queued", "tally_jobs_waiting")) {
+      assertEquals(0, sample(gauges, gauge), gauge + " once the run is over:\n" + gauges);
+    }
     assertTrue(after.contains("vertx_http_server_requests_total"), after);
     assertTrue(after.contains("# TYPE tally_compare_seconds histogram"), after);
   }
@@ -155,12 +160,16 @@ class MetricsAndLiveTest {
       for (String field : List.of("at", "eventsPerSec", "resultsPerSec", "failuresPerSec", "jobsWaiting", "jobsDue", "jobsInFlight", "perTask")) {
         assertTrue(first.has(field), "missing " + field + " in " + first);
       }
-      // the rates are the node's: wait for a quiet window, so other tests' events are out of it
+      // the rates are the node's and leave out the current second: wait for two quiet frames in a row, so other
+      // tests' work is out of the window
       JsonNode quiet = first;
+      int quietFrames = 0;
       long quietBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (quiet.get("eventsPerSec").asDouble() > 0 || quiet.get("resultsPerSec").asDouble() > 0) {
+      while (quietFrames < 2) {
         if (System.nanoTime() > quietBy) throw new AssertionError("never quiet: " + quiet);
         quiet = nextStats(it);
+        boolean still = quiet.get("eventsPerSec").asDouble() == 0 && quiet.get("resultsPerSec").asDouble() == 0;
+        quietFrames = still ? quietFrames + 1 : 0;
       }
       postEvents(sourceAndTask[0], 11, 12, 13, 14, 15);
       // 5 events, 5 results of which 2 FAIL, all inside one window of LIVE_WINDOW_SECONDS (5) seconds
@@ -183,6 +192,52 @@ class MetricsAndLiveTest {
       assertEquals(1.0, results, 1e-9);
       assertEquals(0.4, failures, 1e-9);
     }
+  }
+
+  @Test
+  void reportsCountARunInTheCurrentPeriodsAndRefuseBadQueries() throws Exception {
+    String[] sourceAndTask = taskWithRows("reported", new long[] {21, 22, 23}, new long[] {24, 25});
+    String task = sourceAndTask[1];
+    postEvents(sourceAndTask[0], 21, 22, 23, 24, 25);
+    api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= 5, Duration.ofSeconds(20));
+    long now = System.currentTimeMillis();
+    for (String period : List.of("day", "week", "month")) {
+      JsonNode report = api.get("/api/v1/reports?taskId=" + task + "&period=" + period).body();
+      assertEquals(period, report.get("period").asText());
+      assertEquals(task, report.get("taskId").asText());
+      JsonNode items = report.get("items");
+      JsonNode current = items.get(items.size() - 1);
+      assertTrue(current.get("start").asLong() <= now && now - current.get("start").asLong() < 32L * 86_400_000, current.toString());
+      assertEquals(3, current.get("pass").asLong(), report.toString());
+      assertEquals(2, current.get("fail").asLong());
+      assertEquals(0, current.get("error").asLong());
+      assertEquals(5, current.get("total").asLong());
+      assertEquals(0.6, current.get("passRate").asDouble(), 1e-9);
+      assertEquals(java.time.Instant.ofEpochMilli(current.get("start").asLong()).toString(), current.get("startIso").asText());
+    }
+    JsonNode overall = api.get("/api/v1/reports?period=day&from=" + (now - 3_600_000) + "&to=" + (now + 1)).body();
+    assertTrue(overall.get("taskId").isNull());
+    assertTrue(overall.get("items").get(overall.get("items").size() - 1).get("total").asLong() >= 5, overall.toString());
+
+    ApiClient.Response csv = api.get("/api/v1/reports.csv?taskId=" + task + "&period=month&from=" + (now - 1000) + "&to=" + now);
+    assertEquals(200, csv.status(), csv.text());
+    List<String> lines = csv.text().lines().toList();
+    assertEquals("period,taskId,start,startIso,pass,fail,error,total,passRate", lines.get(0));
+    assertEquals(2, lines.size(), csv.text());
+    assertTrue(lines.get(1).startsWith("month," + task + ","), lines.get(1));
+    assertTrue(lines.get(1).endsWith(",3,2,0,5,0.6"), lines.get(1));
+
+    assertRefused("/api/v1/reports?period=year", "period");
+    assertRefused("/api/v1/reports.csv?period=year", "period");
+    assertRefused("/api/v1/reports?from=" + now + "&to=" + (now - 1), "from");
+    assertRefused("/api/v1/reports?from=yesterday", "from");
+    assertRefused("/api/v1/reports?period=day&from=0&to=" + now, "from");
+  }
+
+  static void assertRefused(String path, String field) throws Exception {
+    ApiClient.Response r = api.get(path);
+    assertEquals(400, r.status(), path + ": " + r.text());
+    assertEquals(field, r.body().get("field").asText(), r.text());
   }
 
   /** The data of the next {@code event: stats} of the stream. */
