@@ -42,7 +42,7 @@ public final class RollupVerticle extends LeasedRoundsVerticle {
 
   /** One round at {@code now}: the rollups, then the pruning; plain store work, callable from tests. */
   public static Future<Void> rollAndPrune(ReportRepository reports, TallyConfig.Retention retention, long now) {
-    return rollAll(reports, now)
+    return rollAll(reports, now, now - retention.minuteCountDays() * DAY_MS)
         .compose(v -> Future.all(reports.watermark(Period.DAY.key()), reports.watermark(Period.WEEK.key()),
             reports.watermark(Period.MONTH.key())))
         .compose(marks -> {
@@ -63,14 +63,22 @@ public final class RollupVerticle extends LeasedRoundsVerticle {
         });
   }
 
-  /** Rolls every period of each kind that ended (with the grace) since its watermark. */
-  public static Future<Void> rollAll(ReportRepository reports, long now) {
+  /**
+   * Rolls every period of each kind that ended (with the grace) since its watermark. The last period rolled
+   * before is rolled again when it starts at or after {@code completeSince} (its minute counters are all kept
+   * from there on), so a result recorded late, e.g. after a store outage, still reaches its rollup.
+   */
+  public static Future<Void> rollAll(ReportRepository reports, long now, long completeSince) {
     return reports.earliestCount().compose(earliest -> {
       if (earliest == null) return Future.succeededFuture();
       Future<Void> chain = Future.succeededFuture();
       for (Period period : Period.values()) {
-        chain = chain.compose(v -> reports.watermark(period.key())
-            .compose(mark -> rollFrom(reports, period, mark == null ? period.start(earliest) : mark, now, 0)));
+        chain = chain.compose(v -> reports.watermark(period.key()).compose(mark -> {
+          if (mark == null) return rollFrom(reports, period, period.start(earliest), now, 0);
+          long last = period.start(mark - 1);
+          Future<Void> again = last >= completeSince ? reports.rollUp(period.key(), last, mark, now) : Future.succeededFuture();
+          return again.compose(x -> rollFrom(reports, period, mark, now, 0));
+        }));
       }
       return chain;
     });

@@ -72,7 +72,8 @@ class ReportRepositoryTest extends BothStoresTest {
     assertEquals("2026-11-16T00:00:00Z 8/3/1;2026-11-23T00:00:00Z 3/0/0;2026-11-30T00:00:00Z 4/4/0;", weeksBefore);
     assertEquals("2026-11-01T00:00:00Z 11/3/1;2026-12-01T00:00:00Z 4/4/0;", monthsBefore);
 
-    await(RollupVerticle.rollAll(repo, now));
+    long allKept = at("2026-01-01T00:00:00Z");
+    await(RollupVerticle.rollAll(repo, now, allKept));
     List<String> rows = rollupRows(pool);
     assertEquals(List.of(
         "day a 2026-11-22T00:00:00Z 6/1/0", "day a 2026-11-23T00:00:00Z 3/0/0", "day b 2026-11-22T00:00:00Z 2/2/1",
@@ -85,15 +86,27 @@ class ReportRepositoryTest extends BothStoresTest {
 
     // re-rolling a period, or a whole round, gives the same rows
     await(repo.rollUp("day", at("2026-11-22T00:00:00Z"), at("2026-11-23T00:00:00Z"), now + 1));
-    await(RollupVerticle.rollAll(repo, now + DAY));
-    List<String> again = rollupRows(pool);
-    assertEquals(rows, again.stream().filter(r -> !r.contains("2026-12-01") && !r.startsWith("week a 2026-11-30")).toList());
+    await(RollupVerticle.rollAll(repo, now, allKept));
+    assertEquals(rows, rollupRows(pool));
+
+    // a result recorded late into the last rolled day and month reaches their rollups in the next round
+    count(pool, "a", "2026-11-30T23:59:00Z", 0, 1, 0);
+    await(RollupVerticle.rollAll(repo, now + 60_000, allKept));
+    List<String> late = rollupRows(pool);
+    assertEquals(List.of(
+        "day a 2026-11-22T00:00:00Z 6/1/0", "day a 2026-11-23T00:00:00Z 3/0/0", "day a 2026-11-30T00:00:00Z 0/1/0",
+        "day b 2026-11-22T00:00:00Z 2/2/1", "month a 2026-11-01T00:00:00Z 9/2/0", "month b 2026-11-01T00:00:00Z 2/2/1",
+        "week a 2026-11-16T00:00:00Z 6/1/0", "week a 2026-11-23T00:00:00Z 3/0/0", "week b 2026-11-16T00:00:00Z 2/2/1"), late,
+        "2026-11-30 is a Monday: its week is the current one, read from the minutes");
+    daysBefore = items(await(reports.report(Period.DAY, "a", from, now)));
+    weeksBefore = items(await(reports.report(Period.WEEK, null, from, now)));
+    monthsBefore = items(await(reports.report(Period.MONTH, null, from, now)));
 
     // minute counters past their retention go once every period kind has rolled them; reports read the same
     TallyConfig.Retention keepOneDay = new TallyConfig.Retention(24, 7, 730, 1, 90, 300);
     await(RollupVerticle.rollAndPrune(repo, keepOneDay, now));
     long minutesLeft = await(pool.query("SELECT COUNT(*) FROM result_counts").execute()).iterator().next().getLong(0);
-    assertEquals(1, minutesLeft, "only the minute of the current day, week and month is left");
+    assertEquals(2, minutesLeft, "only the minutes of the current week (from Monday 2026-11-30) are left");
     assertEquals(daysBefore, items(await(reports.report(Period.DAY, "a", from, now))));
     assertEquals(weeksBefore, items(await(reports.report(Period.WEEK, null, from, now))));
     assertEquals(monthsBefore, items(await(reports.report(Period.MONTH, null, from, now))));
