@@ -74,7 +74,8 @@ final class ReportRoutes {
   /** A CSV field: as is when plain, else quoted with its quotes doubled (and a leading formula sign defused). */
   private static String quoted(String value) {
     if (value == null) return "";
-    boolean plain = value.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
+    boolean plain = "=+-@".indexOf(value.charAt(0)) < 0
+        && value.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
     if (plain) return value;
     String safe = "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     return '"' + safe.replace("\"", "\"\"") + '"';
