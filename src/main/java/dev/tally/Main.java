@@ -17,8 +17,11 @@ import dev.tally.model.Task;
 import dev.tally.ops.Metrics;
 import dev.tally.ops.RetentionVerticle;
 import dev.tally.ops.alert.AlertVerticle;
+import dev.tally.ops.Activity;
+import dev.tally.ops.RollupVerticle;
 import dev.tally.queue.JobQueue;
 import dev.tally.queue.LocalJobQueue;
+import dev.tally.queue.QueueDepth;
 import dev.tally.queue.RocketMqConsumerVerticle;
 import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.queue.SchedulerVerticle;
@@ -35,6 +38,7 @@ import dev.tally.store.Db;
 import dev.tally.store.DeadLetterRepository;
 import dev.tally.store.JobRepository;
 import dev.tally.store.Migrations;
+import dev.tally.store.ReportRepository;
 import dev.tally.store.ResultRepository;
 import dev.tally.store.ResultWriterVerticle;
 import dev.tally.strategy.StrategyChain;
@@ -78,11 +82,13 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Future<Vertx> vertxReady = clustered ? ClusterSetup.start(config.cluster()) : Future.succeededFuture(Vertx.vertx());
+    Metrics metrics = new Metrics();
+    Future<Vertx> vertxReady = clustered ? ClusterSetup.start(config.cluster(), metrics)
+        : Future.succeededFuture(metrics.vertxBuilder(new io.vertx.core.VertxOptions()).build());
     vertxReady
         .compose(vertx -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "tally-shutdown"));
-          return start(vertx, config).onFailure(err -> vertx.close());
+          return start(vertx, config, metrics).onFailure(err -> vertx.close());
         })
         .onSuccess(port -> LOG.info("Tally started in {} ms: http://{}:{} (store {}, queue {}, kafka {}, {})",
             System.currentTimeMillis() - started, config.http().host(), port, config.store().kind(), config.queue().kind(),
@@ -96,27 +102,44 @@ public final class Main {
 
   /** Starts every part of a node on {@code vertx}; succeeds with the HTTP port. */
   public static Future<Integer> start(Vertx vertx, TallyConfig config) {
+    return start(vertx, config, new Metrics());
+  }
+
+  /** The same, its meters in {@code metrics} (the registry {@code vertx} was built with, if any). */
+  public static Future<Integer> start(Vertx vertx, TallyConfig config, Metrics metrics) {
     RecordCodec.registerAll(vertx);
     LOG.info("store: {}", config.store());
     return Db.open(vertx, config.store())
         .compose(pool -> Migrations.apply(pool, config.store().kind().equals("mysql")).map(pool))
-        .compose(pool -> deploy(vertx, config, pool));
+        .compose(pool -> deploy(vertx, config, pool, metrics));
   }
 
-  private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool) {
+  private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics) {
     ConfigCache cache = new ConfigCache(new ConfigRepository(pool));
     SideReaders readers = new SideReaders(vertx);
     JobRepository jobs = new JobRepository(pool);
     WaitingJobs waiting = new WaitingJobs();
-    Metrics metrics = new Metrics();
+    Activity activity = new Activity(metrics);
+    QueueDepth depth = new QueueDepth();
     boolean local = config.queue().kind().equals("local");
     RocketMqJobQueue rocketmq = local ? null : new RocketMqJobQueue(vertx, config.rocketmq(), cache, metrics);
     JobQueue queue = local ? new LocalJobQueue(vertx.eventBus(), jobs, waiting) : rocketmq;
     StrategyChain chain = StrategyChain.standard();
     metrics.describe("tally_jobs_waiting", "jobs queued on this node and not yet being checked");
     metrics.gauge("tally_jobs_waiting", waiting::size);
+    if (local) {
+      metrics.describe("tally_jobs_queued", "jobs the local queue holds on this node, due or not (updated each second)");
+      metrics.gauge("tally_jobs_queued", depth::queued);
+      metrics.describe("tally_jobs_due", "queued jobs whose time has come, held back by queue.maxInFlight (updated each second)");
+      metrics.gauge("tally_jobs_due", depth::due);
+      metrics.describe("tally_jobs_in_flight", "jobs being checked on this node (updated each second)");
+      metrics.gauge("tally_jobs_in_flight", depth::inFlight);
+    } else {
+      metrics.describe("tally_jobs_in_flight", "jobs being checked on this node");
+      metrics.gauge("tally_jobs_in_flight", rocketmq::inFlightCount);
+    }
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
-    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, metrics);
+    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, activity, local ? depth : null, rocketmq);
     ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
       Task task = cache.task(taskId);
       return task == null ? null : task.alert();
@@ -124,16 +147,17 @@ public final class Main {
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
     return cache.reload()
-        .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(results)))
-        .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue),
+        .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(results, activity)))
+        .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue, activity),
             new DeploymentOptions().setInstances(config.compareInstances())))
-        .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain)))
+        .compose(v -> vertx.deployVerticle(new DispatcherVerticle(cache, queue, chain, activity)))
         .compose(v -> local
-            ? vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs()))
+            ? vertx.deployVerticle(new SchedulerVerticle(jobs, waiting, config.queue().maxInFlight(), config.queue().orphanAfterMs(), depth))
             : startRocketMq(vertx, config, rocketmq))
         .compose(v -> vertx.deployVerticle(new CallbackVerticle(cache, results, new CallbackRepository(pool), queue, readers,
             CALLBACK_POLL_MS, metrics)))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
+        .compose(v -> vertx.deployVerticle(new RollupVerticle(config.retention(), new ReportRepository(pool))))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()
             ? vertx.deployVerticle(new KafkaIngestVerticle(config.kafka(), cache, deadLetters, waiting::size, metrics))

@@ -5,6 +5,11 @@ import dev.tally.source.SideReaders;
 import dev.tally.ops.Metrics;
 import dev.tally.ops.alert.AlertSender;
 import dev.tally.store.AlertRepository;
+import dev.tally.ops.Activity;
+import dev.tally.ops.Reports;
+import dev.tally.store.ReportRepository;
+import dev.tally.queue.QueueDepth;
+import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.DeadLetterRepository;
@@ -22,7 +27,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.util.Map;
 
 /** The REST API v1, health endpoints and the admin SPA. */
 public final class HttpApiVerticle extends VerticleBase {
@@ -33,17 +37,22 @@ public final class HttpApiVerticle extends VerticleBase {
   private final ConfigCache cache;
   private final SideReaders readers;
   private final StrategyChain chain;
-  private final Metrics metrics;
+  private final Activity activity;
+  private final QueueDepth depth;
+  private final RocketMqJobQueue rocketmq;
   private HttpServer server;
 
+  /** {@code depth}: the local queue's counts, null with RocketMQ; {@code rocketmq}: the RocketMQ queue, null with the local one. */
   public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain,
-                         Metrics metrics) {
+                         Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq) {
+    this.activity = activity;
+    this.depth = depth;
+    this.rocketmq = rocketmq;
     this.config = config;
     this.pool = pool;
     this.cache = cache;
     this.readers = readers;
     this.chain = chain;
-    this.metrics = metrics;
   }
 
   @Override
@@ -67,11 +76,9 @@ public final class HttpApiVerticle extends VerticleBase {
     new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
         .setFollowRedirects(false)))).mount(router);
     new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
-    new OpsRoutes(new DeadLetterRepository(pool), metrics).mount(router);
-    router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
-    router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()
-        .onSuccess(r -> Http.json(ctx, 200, Map.of("status", "READY")))
-        .onFailure(err -> Http.json(ctx, 503, Map.of("status", "NOT_READY", "store", String.valueOf(err.getMessage())))));
+    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
+    new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);
+    new ReportRoutes(new Reports(new ReportRepository(pool))).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     router.route("/*").handler(StaticHandler.create("webroot"));

@@ -21,6 +21,11 @@ public final class ClusterSetup {
   }
 
   public static Future<Vertx> start(TallyConfig.Cluster cluster) {
+    return start(cluster, new dev.tally.ops.Metrics());
+  }
+
+  /** The same, Vert.x's own meters in {@code metrics}. */
+  public static Future<Vertx> start(TallyConfig.Cluster cluster, dev.tally.ops.Metrics metrics) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(cluster.name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
@@ -45,7 +50,7 @@ public final class ClusterSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(members(cluster.members()));
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(publicHost).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    return metrics.vertxBuilder(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }
 
   private static String ownAddress() {

@@ -17,6 +17,7 @@ import dev.tally.model.Status;
 import dev.tally.model.Task;
 import dev.tally.model.TaskType;
 import dev.tally.model.Verdict;
+import dev.tally.ops.Activity;
 import dev.tally.queue.JobQueue;
 import dev.tally.repair.RepairSuggester;
 import dev.tally.source.SideReaders;
@@ -43,13 +44,15 @@ public final class CompareVerticle extends VerticleBase {
   private final SideReaders readers;
   private final JobQueue queue;
   private final RepairSuggester repairs;
+  private final Activity activity;
   private ApiTaskChecker apiChecker;
 
   /** Both sides as read and what the differ concluded. */
   record Checked(SideRead left, SideRead right, Verdict verdict) {
   }
 
-  public CompareVerticle(ConfigCache config, SideReaders readers, JobQueue queue) {
+  public CompareVerticle(ConfigCache config, SideReaders readers, JobQueue queue, Activity activity) {
+    this.activity = activity;
     this.config = config;
     this.readers = readers;
     this.queue = queue;
@@ -92,8 +95,10 @@ public final class CompareVerticle extends VerticleBase {
   private Future<SideRead> read(SideSpec spec, Event event) {
     DataSource ds = config.dataSource(spec.dataSourceId());
     if (ds == null) return Future.succeededFuture(SideRead.failed("data source " + spec.dataSourceId() + " does not exist", null, null, 0));
+    long started = System.nanoTime();
     return readers.reader(ds).read(spec, event)
-        .recover(err -> Future.succeededFuture(SideRead.failed("internal error: " + err.getMessage(), null, null, 0)));
+        .recover(err -> Future.succeededFuture(SideRead.failed("internal error: " + err.getMessage(), null, null, 0)))
+        .onSuccess(read -> activity.sourceRead(ds.id(), System.nanoTime() - started, read.failed()));
   }
 
   private void checkJob(Job job) {
@@ -113,7 +118,9 @@ public final class CompareVerticle extends VerticleBase {
       return;
     }
     long started = System.currentTimeMillis();
+    long startedNanos = System.nanoTime();
     check(task, job.event(), job.attempt())
+        .onComplete(done -> activity.compareTimer(task.id()).record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(err -> Future.succeededFuture(new Checked(null, null, Verdict.error("internal error: " + err.getMessage()))))
         .onSuccess(checked -> persist(() -> finish(task, job, checked, started), job));
   }

@@ -29,7 +29,16 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         "tally-jobs-delay", "tally-compare", 2);
   }
 
-  public record Retention(int dedupeHours, int deadLetterDays) {
+  /**
+   * How long things are kept. {@code rollupDays}: report rollups; {@code minuteCountDays}: per-minute result
+   * counters (pruned only once rolled up); {@code resultDays}: stored results (FAIL/ERROR detail);
+   * {@code rollupIntervalSeconds}: how often the rollup and its pruning run.
+   */
+  public record Retention(int dedupeHours, int deadLetterDays, int rollupDays, int minuteCountDays, int resultDays,
+                          int rollupIntervalSeconds) {
+    public Retention(int dedupeHours, int deadLetterDays) {
+      this(dedupeHours, deadLetterDays, 730, 35, 90, 300);
+    }
   }
 
   public record Kafka(String bootstrapServers, String groupId, String autoOffsetReset, int maxPendingJobs) {
@@ -84,7 +93,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
             s.get("store.mysql.password"), s.getInt("store.poolSize")),
         new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
-        new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays")),
+        new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays"), s.getInt("reports.retentionDays"),
+            s.getInt("counts.retentionDays"), s.getInt("results.retentionDays"), s.getInt("reports.rollupIntervalSeconds")),
         new Kafka(s.get("kafka.bootstrapServers"), s.get("kafka.groupId"), s.oneOf("kafka.autoOffsetReset", "earliest", "latest"),
             s.getInt("kafka.maxPendingJobs")),
         new RocketMq(s.get("rocketmq.endpoints"), s.get("rocketmq.normalTopic"), s.get("rocketmq.priorityTopic"),

@@ -9,6 +9,7 @@ import dev.tally.model.Event;
 import dev.tally.model.Ids;
 import dev.tally.model.Job;
 import dev.tally.model.Task;
+import dev.tally.ops.Activity;
 import dev.tally.queue.JobQueue;
 import dev.tally.store.ConfigCache;
 import dev.tally.strategy.StrategyChain;
@@ -30,8 +31,10 @@ public final class DispatcherVerticle extends VerticleBase {
   private final ConfigCache config;
   private final JobQueue queue;
   private final StrategyChain chain;
+  private final Activity activity;
 
-  public DispatcherVerticle(ConfigCache config, JobQueue queue, StrategyChain chain) {
+  public DispatcherVerticle(ConfigCache config, JobQueue queue, StrategyChain chain, Activity activity) {
+    this.activity = activity;
     this.config = config;
     this.queue = queue;
     this.chain = chain;
@@ -46,6 +49,7 @@ public final class DispatcherVerticle extends VerticleBase {
     IngestRequest request = message.body();
     Planned planned = plan(request);
     queue.enqueue(planned.jobs())
+        .onSuccess(v -> activity.eventsIn(request.eventSourceId(), request.events().size()))
         .onSuccess(v -> message.reply(new IngestReply(request.events().stream().map(Event::id).toList(),
             planned.jobs().size(), planned.warnings())))
         .onFailure(err -> Failures.reply(message, err));

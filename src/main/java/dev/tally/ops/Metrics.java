@@ -1,71 +1,105 @@
 package dev.tally.ops;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Counters and gauges of one node, rendered in the Prometheus text format at {@code /metrics}. Names are
- * namespaced {@code tally_*}; a label set is part of a counter's identity.
+ * The meters of one node, in a Micrometer {@link PrometheusMeterRegistry} scraped at {@code /metrics}; the same
+ * registry is given to Vert.x (vertx-micrometer-metrics) for its HTTP, event-bus and pool meters. Names are
+ * namespaced {@code tally_*} as Prometheus shows them: a counter {@code tally_x_total} is the Micrometer counter
+ * {@code tally.x}. {@link #registry()} is open to any part that wants a meter of its own.
  */
 public final class Metrics {
-  private record Key(String name, String labels) implements Comparable<Key> {
-    @Override
-    public int compareTo(Key o) {
-      int byName = name.compareTo(o.name);
-      return byName != 0 ? byName : labels.compareTo(o.labels);
-    }
+  /** Counter names every part shares, as Prometheus shows them. */
+  public static final String EVENTS = "tally_events_total";
+  public static final String RESULTS = "tally_results_total";
+  public static final String ALERTS_SENT = "tally_alerts_sent_total";
+  public static final String SOURCE_READ_ERRORS = "tally_source_read_errors_total";
+
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<String, String> help = new ConcurrentHashMap<>();
+
+  public Metrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  private final ConcurrentHashMap<Key, LongAdder> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Key, LongSupplier> gauges = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, String> help = new ConcurrentHashMap<>();
+  public Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    describe(EVENTS, "events taken in by this node, per event source");
+    describe(RESULTS, "final results recorded by this node, per task and status");
+    describe(ALERTS_SENT, "alert messages sent, per channel and outcome (ok or failed)");
+    describe(SOURCE_READ_ERRORS, "side reads that failed, per data source");
+  }
 
+  /** A Vert.x builder whose own meters (HTTP server and clients, event bus, pools) land in this registry. */
+  public VertxBuilder vertxBuilder(VertxOptions options) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    return io.vertx.core.Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A help text for a meter registered later under this (Prometheus) name. */
   public void describe(String name, String text) {
-    help.put(name, text);
+    help.put(micrometerName(name), text);
   }
 
-  /** Adds to a counter; labels alternate name, value. */
+  /** Adds to a counter; {@code name} as Prometheus shows it ({@code tally_x_total}), labels alternate name, value. */
   public void count(String name, long n, String... labels) {
-    counters.computeIfAbsent(new Key(name, labels(labels)), k -> new LongAdder()).add(n);
+    counter(name, labels).increment(n);
   }
 
-  public long counter(String name, String... labels) {
-    LongAdder a = counters.get(new Key(name, labels(labels)));
-    return a == null ? 0 : a.sum();
+  public Counter counter(String name, String... labels) {
+    String meter = micrometerName(name);
+    return Counter.builder(meter).description(help.get(meter)).tags(labels).register(registry);
+  }
+
+  /** The current value of a counter, 0 if it was never counted. */
+  public long counterValue(String name, String... labels) {
+    Counter c = registry.find(micrometerName(name)).tags(labels).counter();
+    return c == null ? 0 : (long) c.count();
   }
 
   public void gauge(String name, LongSupplier value, String... labels) {
-    gauges.put(new Key(name, labels(labels)), value);
+    String meter = micrometerName(name);
+    // held strongly: the supplier is often a lambda nothing else holds, and a weakly held one reads NaN after a GC
+    Gauge.builder(meter, value, v -> v.getAsLong()).strongReference(true).description(help.get(meter)).tags(labels)
+        .register(registry);
+  }
+
+  /** A latency histogram in seconds ({@code name} like {@code tally_compare_seconds}), with fixed buckets. */
+  public Timer timer(String name, String... labels) {
+    String meter = name.endsWith("_seconds") ? name.substring(0, name.length() - "_seconds".length()) : name;
+    meter = meter.replace('_', '.');
+    return Timer.builder(meter).description(help.get(micrometerName(name))).tags(labels)
+        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
   }
 
   public String prometheusText() {
-    Map<Key, String> lines = new TreeMap<>();
-    counters.forEach((k, v) -> lines.put(k, k.name() + k.labels() + " " + v.sum()));
-    gauges.forEach((k, v) -> lines.put(k, k.name() + k.labels() + " " + v.getAsLong()));
-    StringBuilder out = new StringBuilder();
-    String current = null;
-    for (Map.Entry<Key, String> line : lines.entrySet()) {
-      String name = line.getKey().name();
-      if (!name.equals(current)) {
-        current = name;
-        if (help.containsKey(name)) out.append("# HELP ").append(name).append(' ').append(help.get(name)).append('\n');
-        out.append("# TYPE ").append(name).append(gauges.containsKey(line.getKey()) ? " gauge" : " counter").append('\n');
-      }
-      out.append(line.getValue()).append('\n');
-    }
-    return out.toString();
+    return registry.scrape();
   }
 
-  private static String labels(String... pairs) {
-    if (pairs.length == 0) return "";
-    StringBuilder sb = new StringBuilder("{");
-    for (int i = 0; i + 1 < pairs.length; i += 2) {
-      if (i > 0) sb.append(',');
-      sb.append(pairs[i]).append("=\"").append(pairs[i + 1].replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
-    }
-    return sb.append('}').toString();
+  /** {@code tally_x_total} -> {@code tally.x}: the Prometheus naming convention adds {@code _total} back. */
+  static String micrometerName(String prometheusName) {
+    String base = prometheusName.endsWith("_total") ? prometheusName.substring(0, prometheusName.length() - 6) : prometheusName;
+    return base.replace('_', '.');
   }
 }

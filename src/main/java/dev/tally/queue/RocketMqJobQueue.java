@@ -63,6 +63,31 @@ public final class RocketMqJobQueue implements JobQueue {
     metrics.gauge("tally_rocketmq_in_flight", inFlight::size);
   }
 
+  /** Jobs received on this node and not yet acknowledged. */
+  public int inFlightCount() {
+    return inFlight.size();
+  }
+
+  /**
+   * For readiness: succeeds once a TCP connection to one of the proxy endpoints opens (the producer's client
+   * keeps its own connections and says nothing of their health); fails naming the endpoints otherwise.
+   */
+  public Future<Void> reachable() {
+    java.util.List<String> endpoints = java.util.Arrays.stream(settings.endpoints().split("[;,]")).map(String::trim)
+        .filter(e -> !e.isEmpty()).toList();
+    io.vertx.core.net.NetClient client = vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000));
+    Future<Void> tried = Future.failedFuture("no endpoints");
+    for (String endpoint : endpoints) {
+      int colon = endpoint.lastIndexOf(':');
+      String host = colon < 0 ? endpoint : endpoint.substring(0, colon);
+      int port = colon < 0 ? 8081 : Integer.parseInt(endpoint.substring(colon + 1));
+      tried = tried.recover(err -> client.connect(port, host).compose(socket -> socket.close()));
+    }
+    return tried
+        .recover(err -> Future.failedFuture("RocketMQ proxy " + settings.endpoints() + " unreachable: " + err.getMessage()))
+        .eventually(() -> client.close());
+  }
+
   /** Connects the producer (the client blocks while it fetches routes). */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {

@@ -35,6 +35,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private long timerDueAt = Long.MAX_VALUE;
 
   private long sweepTimerId = -1;
+  private long depthTimerId = -1;
+  private final QueueDepth depth;
 
   /**
    * {@code orphanAfterMs}: a job in the store overdue by that long and unknown here is adopted. It was left by
@@ -42,6 +44,12 @@ public final class SchedulerVerticle extends VerticleBase {
    * recorded only while its job row is still there.
    */
   public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight, long orphanAfterMs) {
+    this(repository, waiting, maxInFlight, orphanAfterMs, new QueueDepth());
+  }
+
+  /** {@code depth}: kept up to date with this scheduler's counts (due ones counted once a second). */
+  public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight, long orphanAfterMs, QueueDepth depth) {
+    this.depth = depth;
     this.repository = repository;
     this.waiting = waiting;
     this.maxInFlight = maxInFlight;
@@ -68,12 +76,28 @@ public final class SchedulerVerticle extends VerticleBase {
           if (!pending.isEmpty()) LOG.info("resumed {} pending jobs from the store", pending.size());
           drain();
           scheduleSweep();
+          scheduleDepth();
           return null;
         });
   }
 
   private void scheduleSweep() {
     sweepTimerId = vertx.setTimer(Math.max(1000, orphanAfterMs / 3), id -> adoptOrphans().onComplete(v -> scheduleSweep()));
+  }
+
+  private void scheduleDepth() {
+    depthTimerId = vertx.setTimer(1000, id -> {
+      publishDepth();
+      scheduleDepth();
+    });
+  }
+
+  /** Counting the due jobs walks the queue: done once a second, not on every change. */
+  private void publishDepth() {
+    long now = System.currentTimeMillis();
+    int due = 0;
+    for (Job job : byDueTime) if (job.dueAt() <= now) due++;
+    depth.set(queued.size(), due, inFlight.size());
   }
 
   private Future<Void> adoptOrphans() {
@@ -100,6 +124,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> stop() {
     if (timerId >= 0) vertx.cancelTimer(timerId);
     if (sweepTimerId >= 0) vertx.cancelTimer(sweepTimerId);
+    if (depthTimerId >= 0) vertx.cancelTimer(depthTimerId);
     return Future.succeededFuture();
   }
 
@@ -124,6 +149,8 @@ public final class SchedulerVerticle extends VerticleBase {
       inFlight.add(job.id());
       vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
     }
+    // queued and in flight change here and are published at once; the due count waits for the next second
+    depth.set(queued.size(), depth.due(), inFlight.size());
     armTimer(now);
   }
 

@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.bus.Addresses;
+import dev.tally.ops.Activity;
 import dev.tally.store.ResultRepository.Completion;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,10 +22,13 @@ public final class ResultWriterVerticle extends VerticleBase {
 
   private final ResultRepository results;
   private final List<Message<Completion>> waiting = new ArrayList<>();
+  private final Activity activity;
   private boolean writing;
 
-  public ResultWriterVerticle(ResultRepository results) {
+  /** {@code activity}: told of each result recorded now, once its batch is committed. */
+  public ResultWriterVerticle(ResultRepository results, Activity activity) {
     this.results = results;
+    this.activity = activity;
   }
 
   @Override
@@ -42,7 +46,10 @@ public final class ResultWriterVerticle extends VerticleBase {
     writing = true;
     results.recordAll(batch.stream().map(Message::body).toList())
         .onSuccess(recorded -> {
-          for (int i = 0; i < batch.size(); i++) batch.get(i).reply(recorded.get(i));
+          for (int i = 0; i < batch.size(); i++) {
+            if (recorded.get(i)) activity.resultRecorded(batch.get(i).body().result().taskId(), batch.get(i).body().result().status());
+            batch.get(i).reply(recorded.get(i));
+          }
         })
         .onFailure(err -> {
           LOG.warn("could not record {} results: {}", batch.size(), err.getMessage());

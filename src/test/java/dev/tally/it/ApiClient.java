@@ -64,6 +64,17 @@ public final class ApiClient {
     return r;
   }
 
+  /** A MYSQL data source on the machine's MariaDB, database test; its id. */
+  public String createLocalMysqlSource(String name) throws Exception {
+    return create("/api/v1/data-sources", "{\"name\":\"" + name + "\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\","
+        + "\"port\":3306,\"database\":\"test\",\"user\":\"root\",\"password\":\"\"}").id();
+  }
+
+  /** A REDIS data source on the machine's Redis; its id. */
+  public String createLocalRedisSource(String name) throws Exception {
+    return create("/api/v1/data-sources", "{\"name\":\"" + name + "\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":6379}").id();
+  }
+
   /** Polls GET path until the body satisfies the condition, or fails after the deadline. */
   public JsonNode await(String path, Predicate<JsonNode> condition, Duration deadline) throws Exception {
     long end = System.nanoTime() + deadline.toNanos();

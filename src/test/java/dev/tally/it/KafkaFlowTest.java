@@ -38,7 +38,7 @@ class KafkaFlowTest {
 
 
   static long gauge(ApiClient api, String name) throws Exception {
-    return api.get("/metrics").text().lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
+    return api.get("/metrics").text().lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1]))
         .findFirst().orElse(-1);
   }
 

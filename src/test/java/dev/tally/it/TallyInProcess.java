@@ -5,7 +5,9 @@ import static dev.tally.store.StoreFixture.await;
 import dev.tally.Main;
 import dev.tally.config.TallyConfig;
 import dev.tally.store.StoreFixture;
+import dev.tally.ops.Metrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 /** One Tally node in this JVM on a random port, with a fresh H2 store unless told otherwise. */
 public final class TallyInProcess implements AutoCloseable {
@@ -39,8 +41,15 @@ public final class TallyInProcess implements AutoCloseable {
     return onRocketMq(mq.normalTopic(), mq.priorityTopic(), mq.delayTopic(), groupPrefix + Long.toHexString(System.nanoTime()), 1000);
   }
 
+  /** A node on a Vert.x of its own, whose meters (Vert.x's and Tally's) are scraped at /metrics. */
   public TallyInProcess(TallyConfig config) throws Exception {
-    this(Vertx.vertx(), config);
+    this(config, new Metrics());
+  }
+
+  private TallyInProcess(TallyConfig config, Metrics metrics) throws Exception {
+    this.vertx = metrics.vertxBuilder(new VertxOptions()).build();
+    int port = await(Main.start(vertx, config, metrics));
+    api = new ApiClient(port);
   }
 
   /** A node on a Vert.x of the caller's, e.g. a clustered one. */

@@ -1,0 +1,52 @@
+package dev.tally.ops;
+
+import dev.tally.model.Status;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What happens on this node, counted once for both readers: the Prometheus counters of {@link Metrics} and
+ * the rolling rates of the live stream. Every node counts only its own work.
+ */
+public final class Activity {
+  /** Seconds the live rates are averaged over. */
+  public static final int LIVE_WINDOW_SECONDS = 5;
+
+  private final Metrics metrics;
+  private final RateWindow window = new RateWindow(LIVE_WINDOW_SECONDS);
+
+  public Activity(Metrics metrics) {
+    this.metrics = metrics;
+    metrics.describe("tally_compare_seconds", "time to check one job attempt (both sides read and compared), per task");
+    metrics.describe("tally_source_read_seconds", "time of one side read, per data source");
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Events taken in from an event source (HTTP, Kafka, binlog), before strategies. */
+  public void eventsIn(String eventSourceId, int n) {
+    metrics.count(Metrics.EVENTS, n, "source", eventSourceId);
+    window.events(System.currentTimeMillis(), n);
+  }
+
+  /** A final result that was recorded now (not a replay of one recorded before). */
+  public void resultRecorded(String taskId, Status status) {
+    metrics.count(Metrics.RESULTS, 1, "task", taskId, "status", status.name());
+    window.result(System.currentTimeMillis(), taskId, status == Status.FAIL);
+  }
+
+  public Timer compareTimer(String taskId) {
+    return metrics.timer("tally_compare_seconds", "task", taskId);
+  }
+
+  /** One side read of a data source, how long it took and whether it failed. */
+  public void sourceRead(String dataSourceId, long nanos, boolean failed) {
+    metrics.timer("tally_source_read_seconds", "data_source", dataSourceId).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (failed) metrics.count(Metrics.SOURCE_READ_ERRORS, 1, "data_source", dataSourceId);
+  }
+
+  public RateWindow.Rates rates() {
+    return window.rates(System.currentTimeMillis());
+  }
+}
