@@ -164,7 +164,7 @@ public final class Main {
             : Future.succeededFuture("no kafka"))
         .compose(v -> vertx.deployVerticle(api))
         .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool),
-            () -> config.http().publicUrl(api.actualPort()))))
+            () -> config.http().publicUrl(api.actualPort()), metrics)))
         .map(v -> api.actualPort());
   }
 

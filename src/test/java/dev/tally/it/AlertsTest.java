@@ -198,6 +198,11 @@ class AlertsTest {
     for (JsonNode d : flakyDeliveries.get("items")) if (d.get("attempts").asInt() == 2) retried = d;
     assertTrue(retried != null, flakyDeliveries.toString());
     assertEquals("SENT", retried.get("status").asText());
+    // and /metrics counts each try of each channel
+    String metrics = api.get("/metrics").text();
+    assertTrue(metrics.contains("tally_alerts_sent_total{channel=\"" + flakyId + "\",outcome=\"failed\"} 1.0"), metrics);
+    assertTrue(metrics.contains("tally_alerts_sent_total{channel=\"" + flakyId + "\",outcome=\"ok\"} " + flaky.bodies.size() + ".0"),
+        metrics);
     assertEquals("HTTP 500", retried.get("lastError").asText());
     assertTrue(api.get("/api/v1/alert-deliveries?status=FAILED&taskId=" + taskId).body().get("items").isEmpty());
     assertTrue(answers.stream().noneMatch(a -> a.contains(TOKEN)), "a channel url came back from the API");

@@ -5,6 +5,7 @@ import dev.tally.model.AlertDelivery;
 import dev.tally.model.AlertExample;
 import dev.tally.model.AlertPolicy;
 import dev.tally.model.Task;
+import dev.tally.ops.Metrics;
 import dev.tally.store.AlertRepository;
 import dev.tally.store.AlertRepository.Due;
 import dev.tally.store.AlertRepository.Waiting;
@@ -38,15 +39,17 @@ public final class AlertVerticle extends VerticleBase {
   private final Supplier<String> publicUrl;
   private WebClient web;
   private AlertSender sender;
+  private final Metrics metrics;
   private long timer = -1;
   private int inFlight;
   private boolean stopped;
 
   /** {@code publicUrl}: the base of the links in messages, without a trailing slash. */
-  public AlertVerticle(ConfigCache config, AlertRepository alerts, Supplier<String> publicUrl) {
+  public AlertVerticle(ConfigCache config, AlertRepository alerts, Supplier<String> publicUrl, Metrics metrics) {
     this.config = config;
     this.alerts = alerts;
     this.publicUrl = publicUrl;
+    this.metrics = metrics;
   }
 
   @Override
@@ -138,6 +141,7 @@ public final class AlertVerticle extends VerticleBase {
 
   private Future<Void> record(AlertDelivery d, AlertChannel channel, int attempt, AlertSender.Outcome outcome) {
     long now = System.currentTimeMillis();
+    metrics.count(Metrics.ALERTS_SENT, 1, "channel", channel.id(), "outcome", outcome.ok() ? "ok" : "failed");
     if (outcome.ok()) return alerts.outcome(d.id(), attempt, null, null, now);
     Long next = attempt < MAX_ATTEMPTS ? now + backoffBefore(attempt + 1) : null;
     if (next == null) LOG.warn("alert to channel {} ({}) failed {} times; giving up: {}", channel.id(), channel.kind(), attempt, outcome.error());
