@@ -21,7 +21,8 @@ export async function render(main, params) {
     h('div', { class: 'bar' }, h('h1', {}, 'Reports'), linkTo(`/api/v1/reports.csv${query}`, 'Export CSV', { class: 'button', id: 'csv', download: 'tally-report.csv' })),
     f,
     chart(items),
-    table(['start', 'pass', 'fail', 'error', 'total', 'pass rate'], items.map(i => h('tr', {},
+    // the chart reads left to right in time; the table starts with the newest period
+    table(['start', 'pass', 'fail', 'error', 'total', 'pass rate'], [...items].reverse().map(i => h('tr', {},
       h('td', {}, i.startIso || new Date(i.start).toISOString()), h('td', {}, i.pass), h('td', {}, i.fail), h('td', {}, i.error),
       h('td', {}, i.total), h('td', {}, rate(i.passRate)))), { id: 'report-table' }));
 }
@@ -55,8 +56,12 @@ export function chart(items) {
       root.append(svg('rect', { x, y, width: bw * 0.8, height: hgt, class: `bar ${cls}` },
         svg('title', {}, `${i.startIso || i.start}: ${i[k]} ${k}`)));
     }
-    if (items.length <= 31) root.append(svg('text', { x: x + bw * 0.4, y: H - PAD + 14, class: 'label', 'text-anchor': 'middle' },
-      (i.startIso || '').slice(5, 10)));
+    // at most about ten labels, always the last one, so they never run into each other
+    const every = Math.ceil(items.length / 10);
+    if ((items.length - 1 - n) % every === 0) {
+      root.append(svg('text', { x: x + bw * 0.4, y: H - PAD + 14, class: 'label', 'text-anchor': 'middle' },
+        (i.startIso || '').slice(items.length > 0 && i.startIso && i.startIso.slice(0, 4) !== items[items.length - 1].startIso.slice(0, 4) ? 0 : 5, 10)));
+    }
   });
   if (!items.length) root.append(svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'label' }, 'no checks in this range'));
   return root;
