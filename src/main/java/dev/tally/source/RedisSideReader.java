@@ -3,6 +3,7 @@ package dev.tally.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
+import dev.tally.model.RedisMode;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
 import dev.tally.model.ValueType;
@@ -12,12 +13,15 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * The connection (standalone, cluster or sentinel; TLS; database) is set up by {@link RedisSourceOptions}.
  */
 public final class RedisSideReader implements SideReader {
+  /** The most keys a catalog lists. */
+  static final int MAX_KEYS = 100;
+  /** The most SCAN round trips of one catalog, each asking for {@link #SCAN_COUNT} keys. */
+  static final int MAX_SCANS = 20;
+  static final int SCAN_COUNT = 100;
   private static final String TLS_FAILED = "Failed to create SSL connection";
   private final Redis redis;
   private final long timeoutMs;
@@ -87,6 +96,64 @@ public final class RedisSideReader implements SideReader {
     if (!message.contains(address)) message = message + " (" + address + ")";
     String password = dataSource.password();
     return password == null || password.isEmpty() ? message : message.replace(password, "***");
+  }
+
+  /**
+   * Up to {@link #MAX_KEYS} keys starting with the data source's keyPrefix and {@code prefix} (both literal,
+   * sent as the MATCH argument), found by SCAN in at most {@link #MAX_SCANS} round trips, each with its TYPE; the
+   * names shown without the keyPrefix, as a side's key is written. A cluster is not listed (SCAN would see one node).
+   */
+  @Override
+  public Future<Catalog> catalog(String of, String prefix) {
+    if (RedisSourceOptions.mode(dataSource) == RedisMode.CLUSTER) {
+      return Future.succeededFuture(Catalog.unsupported("listing the keys of a Redis cluster is not supported"));
+    }
+    String pattern = glob(RedisSourceOptions.key(dataSource, prefix == null ? "" : prefix)) + "*";
+    Set<String> keys = new LinkedHashSet<>();
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> scan("0", pattern, keys, 1))
+        .compose(unfinished -> {
+          List<String> found = keys.stream().limit(MAX_KEYS).toList();
+          boolean truncated = unfinished || keys.size() > MAX_KEYS;
+          if (found.isEmpty()) return Future.succeededFuture(Catalog.of(List.of(), null, truncated));
+          return redis.batch(found.stream().map(key -> Request.cmd(Command.TYPE).arg(key)).toList())
+              .map(types -> {
+                List<Catalog.Entry> entries = new ArrayList<>();
+                for (int i = 0; i < found.size(); i++) {
+                  entries.add(new Catalog.Entry(withoutKeyPrefix(found.get(i)), String.valueOf(types.get(i))));
+                }
+                return Catalog.of(entries, null, truncated);
+              });
+        })
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(describe(error)));
+  }
+
+  /** Scans on from {@code cursor}; succeeds with true when it stopped before the end of the keyspace. */
+  private Future<Boolean> scan(String cursor, String pattern, Set<String> keys, int round) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
+        .compose(response -> {
+          String next = response.get(0).toString();
+          for (Response key : response.get(1)) keys.add(key.toString());
+          if ("0".equals(next)) return Future.succeededFuture(false);
+          if (keys.size() > MAX_KEYS || round >= MAX_SCANS) return Future.succeededFuture(true);
+          return scan(next, pattern, keys, round + 1);
+        });
+  }
+
+  private String withoutKeyPrefix(String key) {
+    String keyPrefix = dataSource.keyPrefix();
+    return keyPrefix != null && key.startsWith(keyPrefix) ? key.substring(keyPrefix.length()) : key;
+  }
+
+  /** A glob pattern matching exactly {@code literal}: Redis's special characters escaped with a backslash. */
+  static String glob(String literal) {
+    StringBuilder out = new StringBuilder(literal.length() + 8);
+    for (char c : literal.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') out.append('\\');
+      out.append(c);
+    }
+    return out.toString();
   }
 
   @Override
