@@ -174,6 +174,51 @@ class AdminUiTest {
     api.await("/api/v1/tasks/" + id, t -> !t.get("enabled").asBoolean(), Duration.ofSeconds(10));
   }
 
+  /** The values of a datalist's options. */
+  @SuppressWarnings("unchecked")
+  static List<String> options(String datalistId) {
+    return (List<String>) browser.driver.executeScript(
+        "return [...document.querySelectorAll('#' + arguments[0] + ' option')].map(o => o.value)", datalistId);
+  }
+
+  static List<String> chips(String side) {
+    return browser.all(By.cssSelector("[data-catalog=\"" + side + "\"] .chip")).stream().map(WebElement::getText).toList();
+  }
+
+  @Test
+  void theFormOffersWhatTheDataSourcesHold() throws Exception {
+    String partner = api.create("/api/v1/data-sources", "{\"name\":\"partner api\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:9\"}").id();
+    open("#/task");
+    browser.click(By.id("step-next"));
+    browser.choose("left.dataSourceId", mysql);
+    // the MariaDB table is offered for the table input, and once chosen its columns, in table order
+    assertEquals("left-names", browser.named("left.table").getAttribute("list"));
+    browser.until(d -> options("left-names").contains(table));
+    browser.type("left.table", table);
+    browser.until(d -> chips("left").equals(List.of("id", "status", "amount")));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"status\"]"));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"amount\"]"));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"status\"]")); // once is enough
+    assertEquals("status, amount", browser.named("left.fields").getAttribute("value"));
+    // Redis: the keys that start where the key template does, with their types
+    browser.choose("right.dataSourceId", redis);
+    browser.type("right.key", services.prefix + ":order:#{id}");
+    browser.until(d -> options("right-names").equals(List.of(services.prefix + ":order:1", services.prefix + ":order:2"))
+        || options("right-names").equals(List.of(services.prefix + ":order:2", services.prefix + ":order:1")));
+    browser.screenshot("task-form-catalog");
+    // an HTTP source cannot list anything: the form says so, and the inputs still work
+    browser.choose("right.dataSourceId", partner);
+    browser.until(d -> d.findElement(By.cssSelector("[data-catalog-note=\"right\"]")).getText().contains("nothing to list"));
+    assertEquals(List.of(), options("right-names"));
+    browser.type("right.url", "/orders/#{id}");
+    // the compare step suggests the left side's fields first, then its other columns
+    browser.click(By.id("step-next"));
+    WebElement pairLeft = browser.await(field("compare[0].left"));
+    assertEquals("left-members", pairLeft.getAttribute("list"));
+    assertEquals(List.of("status", "amount", "id"), options("left-members"));
+    assertEquals(List.of(), options("right-members"));
+  }
+
   @Test
   void aTaskIsEditedInTheFormAndKeepsItsCallbackSecret() throws Exception {
     String id = api.create("/api/v1/tasks", """
