@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -247,6 +248,21 @@ class RedisTopologiesTest {
     assertTrue(failed.error().contains("no-such-master"), failed.error());
     assertFalse(failed.error().contains("\n"), failed.error());
     assertTrue(Await.failure(unknownMaster.test()).getMessage().contains("no-such-master"));
+  }
+
+  @Test
+  void theCatalogListsTheSentinelsMasterAndNotACluster() {
+    send(masterAdmin, Command.SET, prefix + "k:order:1", "PAID");
+    send(masterAdmin, Command.HSET, prefix + "k:order:2", "status", "PAID");
+    Catalog catalog = Await.result(reader(redis(RedisMode.SENTINEL, null, SENTINELS, SENTINEL_DB, null, prefix + "k:", MASTER))
+        .catalog(null, "order:"));
+    assertTrue(catalog.supported());
+    assertEquals(Set.of(new Catalog.Entry("order:1", "string"), new Catalog.Entry("order:2", "hash")), Set.copyOf(catalog.names()));
+    assertFalse(catalog.truncated());
+
+    Catalog cluster = Await.result(reader(redis(RedisMode.CLUSTER, null, CLUSTER, null, null, prefix + "c:", null)).catalog(null, ""));
+    assertFalse(cluster.supported());
+    assertTrue(cluster.reason().contains("cluster"), cluster.reason());
   }
 
   @Test
