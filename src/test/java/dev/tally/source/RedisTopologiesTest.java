@@ -251,7 +251,7 @@ class RedisTopologiesTest {
   }
 
   @Test
-  void theCatalogListsTheSentinelsMasterAndNotACluster() {
+  void theCatalogListsTheSentinelsMasterAndEveryMasterOfACluster() {
     send(masterAdmin, Command.SET, prefix + "k:order:1", "PAID");
     send(masterAdmin, Command.HSET, prefix + "k:order:2", "status", "PAID");
     Catalog catalog = Await.result(reader(redis(RedisMode.SENTINEL, null, SENTINELS, SENTINEL_DB, null, prefix + "k:", MASTER))
@@ -260,9 +260,17 @@ class RedisTopologiesTest {
     assertEquals(Set.of(new Catalog.Entry("order:1", "string"), new Catalog.Entry("order:2", "hash")), Set.copyOf(catalog.names()));
     assertFalse(catalog.truncated());
 
-    Catalog cluster = Await.result(reader(redis(RedisMode.CLUSTER, null, CLUSTER, null, null, prefix + "c:", null)).catalog(null, ""));
-    assertFalse(cluster.supported());
-    assertTrue(cluster.reason().contains("cluster"), cluster.reason());
+    // a cluster: every master is scanned (its keys are spread over them: see clusterReadsKeysSpreadOverEveryMaster)
+    Set<Catalog.Entry> expected = new java.util.HashSet<>();
+    for (int i = 1; i <= 30; i++) {
+      send(clusterAdmin, Command.SET, prefix + "k:item:" + i, "x");
+      expected.add(new Catalog.Entry("item:" + i, "string"));
+    }
+    SideReader cluster = reader(redis(RedisMode.CLUSTER, null, CLUSTER, null, null, prefix + "k:", null));
+    Catalog items = Await.result(cluster.catalog(null, "item:"));
+    assertEquals(expected, Set.copyOf(items.names()));
+    assertFalse(items.truncated());
+    assertEquals(List.of(), Await.result(cluster.catalog(null, "nothing:")).names());
   }
 
   @Test
