@@ -182,7 +182,7 @@ class AdminUiTest {
   }
 
   static List<String> chips(String side) {
-    return browser.all(By.cssSelector("[data-catalog=\"" + side + "\"] .chip")).stream().map(WebElement::getText).toList();
+    return browser.all(By.cssSelector("[data-catalog=\"" + side + "\"] .chip")).stream().map(c -> c.getAttribute("data-name")).toList();
   }
 
   @Test
@@ -230,6 +230,7 @@ class AdminUiTest {
         """.formatted(events, mysql, table, redis, services.prefix)).id();
     open("#/task?id=" + id);
     assertEquals(table, browser.named("left.table").getAttribute("value"));
+    browser.until(d -> chips("left").equals(List.of("id", "status", "amount"))); // the saved table's columns, unasked
     browser.type("name", "edited in the form");
     browser.click(By.cssSelector("[data-goto=\"4\"]"));
     assertEquals("", browser.named("callback.secret").getAttribute("value"), "the secret is never shown");

@@ -93,6 +93,9 @@ class CatalogTest {
     ApiClient.Response bad = api.get("/api/v1/data-sources/" + id + "/catalog?table=" + enc("x; DROP TABLE y"));
     assertEquals(400, bad.status(), bad.text());
     assertEquals("table", bad.body().get("field").asText());
+    ApiClient.Response longPrefix = api.get("/api/v1/data-sources/" + id + "/catalog?prefix=" + "x".repeat(300));
+    assertEquals(400, longPrefix.status(), longPrefix.text());
+    assertEquals("prefix", longPrefix.body().get("field").asText());
   }
 
   @Test
