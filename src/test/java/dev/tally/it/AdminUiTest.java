@@ -19,7 +19,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The admin console in a real headless Chromium against a node in this JVM, with its data in the machine's
- * MariaDB and Redis: every page from the menu, a task made through the step-by-step form only, a validation
+ * MariaDB and Redis (and, for the catalog of an index, the OpenSearch of scripts/infra/opensearch.sh): every page
+ * from the menu, a task made through the step-by-step form only, what the form offers from the data sources, a validation
  * error next to its field, "try it" showing a diff, a failure in full. Screenshots go to target/screenshots/
  * for people; the assertions are on the DOM. The pages whose backend is another part of issue 6
  * (discrepancies, reports, live, alerts) are tested only once their endpoint answers.
@@ -188,6 +189,15 @@ class AdminUiTest {
   @Test
   void theFormOffersWhatTheDataSourcesHold() throws Exception {
     String partner = api.create("/api/v1/data-sources", "{\"name\":\"partner api\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:9\"}").id();
+    String search = api.create("/api/v1/data-sources", "{\"name\":\"search\",\"kind\":\"ELASTICSEARCH\",\"hosts\":[\""
+        + SearchIndex.URL + "\"]}").id();
+    try (SearchIndex index = new SearchIndex("tally-admin", "{\"properties\":{\"status\":{\"type\":\"keyword\"},"
+        + "\"customer\":{\"properties\":{\"name\":{\"type\":\"text\"}}}}}")) {
+      offersWhatTheDataSourcesHold(partner, search, index);
+    }
+  }
+
+  private static void offersWhatTheDataSourcesHold(String partner, String search, SearchIndex index) throws Exception {
     open("#/task");
     browser.click(By.id("step-next"));
     browser.choose("left.dataSourceId", mysql);
@@ -206,6 +216,11 @@ class AdminUiTest {
     browser.until(d -> options("right-names").equals(List.of(services.prefix + ":order:1", services.prefix + ":order:2"))
         || options("right-names").equals(List.of(services.prefix + ":order:2", services.prefix + ":order:1")));
     browser.screenshot("task-form-catalog");
+    // OpenSearch: its indices, and the fields of the chosen one
+    browser.choose("right.dataSourceId", search);
+    browser.until(d -> options("right-names").contains(index.name));
+    browser.type("right.index", index.name);
+    browser.until(d -> chips("right").equals(List.of("customer.name", "status")));
     // an HTTP source cannot list anything: the form says so, and the inputs still work
     browser.choose("right.dataSourceId", partner);
     browser.until(d -> d.findElement(By.cssSelector("[data-catalog-note=\"right\"]")).getText().contains("nothing to list"));
