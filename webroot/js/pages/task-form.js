@@ -6,6 +6,7 @@ import {
   checkbox, clear, clearFieldErrors, field, go, h, hideBanner, input, json, linkTo, list, num, prune, select,
   showError, textarea,
 } from '../ui.js';
+import { sideCatalog } from '../catalog.js';
 import { editable } from './tasks.js';
 
 const STEPS = ['Event source', 'Sides', 'Compare', 'Strategy', 'Callback and alert', 'Review'];
@@ -162,6 +163,8 @@ export async function render(main, params) {
   showType();
   showSide(left, 'left');
   showSide(right, 'right');
+  sideCatalog(left, 'left', kinds);
+  sideCatalog(right, 'right', kinds);
   show(0);
 
   f.addEventListener('submit', async e => {
@@ -201,8 +204,8 @@ async function alertChannels() {
 
 function pairRow(p) {
   const row = h('div', { class: 'pair' },
-    field('left field', input('left', p.left, { class: 'pair-left' })),
-    field('right field', input('right', p.right, { class: 'pair-right' })),
+    field('left field', input('left', p.left, { class: 'pair-left', list: 'left-members' })),
+    field('right field', input('right', p.right, { class: 'pair-right', list: 'right-members' })),
     field('comparator', select('comparator', COMPARATORS, p.comparator || 'EXACT', { onchange: () => showOptions() })),
     field('tolerance', input('tolerance', p.tolerance, { type: 'number', step: 'any' })),
     field('scale', input('scale', p.scale, { type: 'number' })),

@@ -6,7 +6,9 @@ import dev.tally.model.DataSourceKind;
 import dev.tally.model.Json;
 import dev.tally.model.Task;
 import dev.tally.model.ValidationException;
+import dev.tally.source.Catalog;
 import dev.tally.source.RedisSourceOptions;
+import dev.tally.source.SqlNames;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,12 +16,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** /api/v1/data-sources: CRUD and the connection test. Passwords go in, never out. */
 final class DataSourceRoutes {
   private static final String PATH = "/api/v1/data-sources";
+  private static final int MAX_CATALOG_PREFIX = 256;
   private final ApiContext api;
 
   DataSourceRoutes(ApiContext api) {
@@ -33,6 +37,7 @@ final class DataSourceRoutes {
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/test").handler(this::test);
+    router.get(PATH + "/:id/catalog").handler(this::catalog);
   }
 
   /** The API's view of a data source: everything but the secrets, plus whether each is set; header values masked. */
@@ -94,6 +99,63 @@ final class DataSourceRoutes {
           .recover(err -> Future.succeededFuture(Map.of("ok", false, "error", String.valueOf(err.getMessage()),
               "tookMs", (System.nanoTime() - started) / 1_000_000)));
     }));
+  }
+
+  /**
+   * What the source holds, for the task form: {@code ?table=} (SQL) or {@code ?index=} (Elasticsearch) adds that
+   * table's columns or index's fields, {@code ?prefix=} narrows Redis keys. A source that cannot be reached
+   * answers 200 with {@code {"error": ...}}, as the connection test does.
+   */
+  private void catalog(RoutingContext ctx) {
+    Http.respond(ctx, 200, existing(ctx).compose(ds -> {
+      String of = catalogOf(ctx, ds.kind());
+      String prefix = ctx.request().getParam("prefix");
+      if (prefix != null && prefix.length() > MAX_CATALOG_PREFIX) {
+        throw new ValidationException("prefix", "too long", "at most " + MAX_CATALOG_PREFIX + " characters");
+      }
+      return api.readers().reader(ds).catalog(of, prefix)
+          .map(catalog -> catalogView(ds.kind(), catalog))
+          .recover(err -> Future.succeededFuture(Map.of("kind", ds.kind().name(), "error", String.valueOf(err.getMessage()))));
+    }));
+  }
+
+  /** The table (SQL) or index (Elasticsearch) whose columns or fields are asked for; null for none. */
+  private static String catalogOf(RoutingContext ctx, DataSourceKind kind) {
+    String param = switch (kind) {
+      case MYSQL, POSTGRES -> "table";
+      case ELASTICSEARCH -> "index";
+      case REDIS, HTTP -> null;
+    };
+    String value = param == null ? null : ctx.request().getParam(param);
+    if (value == null || value.isBlank()) return null;
+    value = value.strip();
+    if (param.equals("table") && !SqlNames.isTableName(value)) throw new ValidationException("table", "not a valid table name", value);
+    if (param.equals("index") && (value.length() > 255 || value.startsWith("_"))) throw new ValidationException("index", "not a valid index name", value);
+    return value;
+  }
+
+  private static Map<String, Object> catalogView(DataSourceKind kind, Catalog catalog) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("kind", kind.name());
+    if (!catalog.supported()) {
+      view.put("supported", false);
+      view.put("reason", catalog.reason());
+      return view;
+    }
+    String names = switch (kind) {
+      case MYSQL, POSTGRES -> "tables";
+      case REDIS -> "keys";
+      case ELASTICSEARCH -> "indices";
+      case HTTP -> "names";
+    };
+    view.put(names, entries(catalog.names()));
+    if (catalog.members() != null) view.put(kind == DataSourceKind.ELASTICSEARCH ? "fields" : "columns", entries(catalog.members()));
+    view.put("truncated", catalog.truncated());
+    return view;
+  }
+
+  private static List<Map<String, String>> entries(List<Catalog.Entry> entries) {
+    return entries.stream().map(e -> e.type() == null ? Map.of("name", e.name()) : Map.of("name", e.name(), "type", e.type())).toList();
   }
 
   private static DataSource withHeaders(DataSource ds, Map<String, String> headers) {

@@ -108,6 +108,40 @@ public final class ElasticsearchSideReader implements SideReader {
     });
   }
 
+  /**
+   * The index names ({@code GET /_cat/indices}, hidden ones left out, at most {@link Catalog#MAX_NAMES}) and, for
+   * {@code of}, that index's fields from {@code GET /{index}/_mapping}.
+   */
+  @Override
+  public Future<Catalog> catalog(String of, String prefix) {
+    if (of != null && of.isBlank()) return Future.failedFuture("index is empty");
+    long start = System.nanoTime();
+    return json(new Call(HttpMethod.GET, "/_cat/indices?format=json&h=index", null, List.of()), start)
+        .compose(cat -> {
+          List<Catalog.Entry> indices = ElasticsearchCatalog.indices(cat);
+          boolean truncated = indices.size() > Catalog.MAX_NAMES;
+          List<Catalog.Entry> names = truncated ? indices.subList(0, Catalog.MAX_NAMES) : indices;
+          if (of == null) return Future.succeededFuture(Catalog.of(names, null, truncated));
+          return json(new Call(HttpMethod.GET, "/" + TemplateValues.url(of) + "/_mapping", null, List.of()), start)
+              .map(mapping -> Catalog.of(names, ElasticsearchCatalog.fields(mapping), truncated));
+        });
+  }
+
+  /** Sends a call and parses its 2xx JSON answer; anything else fails with what went wrong. */
+  private Future<Object> json(Call call, long startNanos) {
+    return send(call, startNanos).compose(answer -> {
+      HttpResponse<Buffer> response = answer.response();
+      if (response.statusCode() < 200 || response.statusCode() > 299) {
+        return Future.failedFuture(httpError(response, call, answer.host()));
+      }
+      try {
+        return Future.succeededFuture(JsonValues.parse(response.bodyAsString()));
+      } catch (JsonProcessingException | RuntimeException e) {
+        return Future.failedFuture("answer to " + call.method() + " " + call.path() + " is not JSON");
+      }
+    });
+  }
+
   @Override
   public Future<Void> close() {
     client.close();

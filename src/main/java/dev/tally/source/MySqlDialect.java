@@ -32,8 +32,15 @@ final class MySqlDialect implements SqlDialect {
   @Override
   public String columnsQuery() {
     return "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS"
-        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?";
+        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
   }
+
+  @Override
+  public String tablesQuery(int limit) {
+    return "SELECT TABLE_NAME, TABLE_TYPE, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+        + " AND LEFT(TABLE_NAME, CHAR_LENGTH(?)) = ? ORDER BY TABLE_NAME LIMIT " + limit;
+  }
+
 
   @Override
   public SqlColumn column(Row row) {

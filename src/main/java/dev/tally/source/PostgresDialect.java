@@ -47,8 +47,15 @@ final class PostgresDialect implements SqlDialect {
   @Override
   public String columnsQuery() {
     return "SELECT column_name, data_type, udt_name FROM information_schema.columns"
-        + " WHERE table_schema = COALESCE($1::text, current_schema()) AND table_name = $2::text";
+        + " WHERE table_schema = COALESCE($1::text, current_schema()) AND table_name = $2::text ORDER BY ordinal_position";
   }
+
+  @Override
+  public String tablesQuery(int limit) {
+    return "SELECT table_name::text, table_type::text, table_type::text FROM information_schema.tables WHERE table_schema = current_schema()"
+        + " AND left(table_name::text, char_length($1::text)) = $2::text ORDER BY table_name LIMIT " + limit;
+  }
+
 
   @Override
   public SqlColumn column(Row row) {

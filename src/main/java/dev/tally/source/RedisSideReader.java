@@ -3,6 +3,7 @@ package dev.tally.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
+import dev.tally.model.RedisMode;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
 import dev.tally.model.ValueType;
@@ -12,12 +13,15 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,13 +30,20 @@ import java.util.concurrent.TimeUnit;
  * The connection (standalone, cluster or sentinel; TLS; database) is set up by {@link RedisSourceOptions}.
  */
 public final class RedisSideReader implements SideReader {
+  /** The most keys a catalog lists. */
+  static final int MAX_KEYS = 100;
+  /** The most SCAN round trips of one catalog (over all masters of a cluster), each asking for {@link #SCAN_COUNT} keys. */
+  static final int MAX_SCANS = 20;
+  static final int SCAN_COUNT = 100;
   private static final String TLS_FAILED = "Failed to create SSL connection";
   private final Redis redis;
   private final long timeoutMs;
   private final String address;
   private final DataSource dataSource;
+  private final Vertx vertx;
 
   public RedisSideReader(Vertx vertx, DataSource dataSource) {
+    this.vertx = vertx;
     this.dataSource = dataSource;
     this.timeoutMs = dataSource.timeoutOrDefault();
     this.address = RedisSourceOptions.address(dataSource);
@@ -87,6 +98,95 @@ public final class RedisSideReader implements SideReader {
     if (!message.contains(address)) message = message + " (" + address + ")";
     String password = dataSource.password();
     return password == null || password.isEmpty() ? message : message.replace(password, "***");
+  }
+
+  /**
+   * Up to {@link #MAX_KEYS} keys starting with the data source's keyPrefix and {@code prefix} (both literal,
+   * sent as the MATCH argument), found by SCAN in at most {@link #MAX_SCANS} round trips in all, each with its TYPE;
+   * the names shown without the keyPrefix, as a side's key is written. A cluster is scanned master by master
+   * (found with CLUSTER SLOTS), each on a connection of its own that is closed afterwards.
+   */
+  @Override
+  public Future<Catalog> catalog(String of, String prefix) {
+    String pattern = glob(RedisSourceOptions.key(dataSource, prefix == null ? "" : prefix)) + "*";
+    Map<String, String> found = new LinkedHashMap<>();
+    int[] rounds = {0};
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> RedisSourceOptions.mode(dataSource) == RedisMode.CLUSTER
+            ? masters().compose(masters -> eachMaster(masters, 0, pattern, found, rounds))
+            : list(redis, pattern, found, rounds))
+        .map(truncated -> {
+          List<Catalog.Entry> entries = new ArrayList<>();
+          found.forEach((key, type) -> entries.add(new Catalog.Entry(withoutKeyPrefix(key), type)));
+          return Catalog.of(entries, null, truncated);
+        })
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(describe(error)));
+  }
+
+  /** The masters of the cluster (host:port), from CLUSTER SLOTS. */
+  private Future<List<String[]>> masters() {
+    return redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).map(slots -> {
+      Map<String, String[]> masters = new LinkedHashMap<>();
+      for (Response range : slots) {
+        Response master = range.get(2);
+        String host = master.get(0).toString();
+        if (!host.isEmpty()) masters.putIfAbsent(host + ":" + master.get(1), new String[] {host, master.get(1).toString()});
+      }
+      return List.copyOf(masters.values());
+    });
+  }
+
+  private Future<Boolean> eachMaster(List<String[]> masters, int i, String pattern, Map<String, String> found, int[] rounds) {
+    if (i >= masters.size()) return Future.succeededFuture(false);
+    if (found.size() >= MAX_KEYS || rounds[0] >= MAX_SCANS) return Future.succeededFuture(true);
+    Redis node = Redis.createClient(vertx, RedisSourceOptions.node(dataSource, masters.get(i)[0], Integer.parseInt(masters.get(i)[1])));
+    return list(node, pattern, found, rounds)
+        .eventually(node::close)
+        .compose(truncated -> truncated ? Future.succeededFuture(true) : eachMaster(masters, i + 1, pattern, found, rounds));
+  }
+
+  /** Adds the keys of one server (and their types) to {@code found}; true when some were left out. */
+  private Future<Boolean> list(Redis server, String pattern, Map<String, String> found, int[] rounds) {
+    Set<String> keys = new LinkedHashSet<>();
+    int room = MAX_KEYS - found.size();
+    return scan(server, "0", pattern, keys, room, rounds).compose(unfinished -> {
+      List<String> typed = keys.stream().limit(room).toList();
+      boolean truncated = unfinished || keys.size() > room;
+      if (typed.isEmpty()) return Future.succeededFuture(truncated);
+      return server.batch(typed.stream().map(key -> Request.cmd(Command.TYPE).arg(key)).toList()).map(types -> {
+        for (int i = 0; i < typed.size(); i++) found.put(typed.get(i), String.valueOf(types.get(i)));
+        return truncated;
+      });
+    });
+  }
+
+  /** Scans on from {@code cursor}; succeeds with true when it stopped before the end of the keyspace. */
+  private Future<Boolean> scan(Redis server, String cursor, String pattern, Set<String> keys, int room, int[] rounds) {
+    rounds[0]++;
+    return server.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
+        .compose(response -> {
+          String next = response.get(0).toString();
+          for (Response key : response.get(1)) keys.add(key.toString());
+          if ("0".equals(next)) return Future.succeededFuture(false);
+          if (keys.size() > room || rounds[0] >= MAX_SCANS) return Future.succeededFuture(true);
+          return scan(server, next, pattern, keys, room, rounds);
+        });
+  }
+
+  private String withoutKeyPrefix(String key) {
+    String keyPrefix = dataSource.keyPrefix();
+    return keyPrefix != null && key.startsWith(keyPrefix) ? key.substring(keyPrefix.length()) : key;
+  }
+
+  /** A glob pattern matching exactly {@code literal}: Redis's special characters escaped with a backslash. */
+  static String glob(String literal) {
+    StringBuilder out = new StringBuilder(literal.length() + 8);
+    for (char c : literal.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') out.append('\\');
+      out.append(c);
+    }
+    return out.toString();
   }
 
   @Override

@@ -135,6 +135,12 @@ public final class RedisSourceOptions {
     return options;
   }
 
+  /** Options for one connection to one node of the data source (a cluster's master), with its credentials and TLS. */
+  public static RedisOptions node(DataSource ds, String host, int port) {
+    return options(ds, 1).setType(RedisClientType.STANDALONE)
+        .setEndpoints(List.of((ds.tlsOn() ? "rediss://" : "redis://") + hostPort(host, port)));
+  }
+
   /** Where the data source points, for error messages: no password, no user. */
   public static String address(DataSource ds) {
     return switch (mode(ds)) {

@@ -20,5 +20,17 @@ public interface SideReader {
   /** Checks that the source answers (and credentials work). Fails with a message saying what failed. */
   Future<Void> test();
 
+  /**
+   * Lists what this source holds, for the task form: tables (and the columns of {@code of}), keys matching
+   * {@code prefix}, or indices (and the fields of {@code of}). Fails with a message saying what failed (never
+   * a secret). By default the kind cannot list anything.
+   *
+   * @param of a table or index whose columns or fields are wanted; null for none
+   * @param prefix only keys or tables starting with it (a literal, not a pattern); null or empty for all
+   */
+  default Future<Catalog> catalog(String of, String prefix) {
+    return Future.succeededFuture(Catalog.unsupported("this kind of data source cannot list what it holds"));
+  }
+
   Future<Void> close();
 }

@@ -28,6 +28,14 @@ interface SqlDialect {
   /** A query for the columns of one table; its two parameters are the schema (null: the default) and the table. */
   String columnsQuery();
 
+  /**
+   * A query for the tables and views of the data source's database (MySQL) or current schema (PostgreSQL), by
+   * name, of at most {@code limit} of them. Its rows are shaped like those of {@link #columnsQuery()} (name, type,
+   * type; the type "BASE TABLE" or "VIEW") so that {@link #column} reads them. Its two parameters are both a prefix
+   * the names start with ("" for all).
+   */
+  String tablesQuery(int limit);
+
   /** One row of {@link #columnsQuery()}. */
   SqlColumn column(Row row);
 

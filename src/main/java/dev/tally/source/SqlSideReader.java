@@ -105,6 +105,32 @@ abstract class SqlSideReader implements SideReader {
         .recover(error -> Future.failedFuture(describe(error)));
   }
 
+  /**
+   * The tables of the database whose names start with {@code prefix} (at most {@link Catalog#MAX_NAMES}) and, for
+   * {@code of}, its columns with their types.
+   */
+  @Override
+  public Future<Catalog> catalog(String of, String prefix) {
+    if (of != null && !SqlNames.isTableName(of)) return Future.failedFuture("table '" + of + "' is not a valid name");
+    return Future.<Void>succeededFuture()
+        .compose(nothing -> pool.preparedQuery(dialect.tablesQuery(Catalog.MAX_NAMES + 1))
+            .execute(Tuple.of(prefix == null ? "" : prefix, prefix == null ? "" : prefix)))
+        .compose(rows -> {
+          List<Catalog.Entry> tables = new ArrayList<>();
+          for (Row row : rows) {
+            SqlColumn table = dialect.column(row);
+            tables.add(new Catalog.Entry(table.name(), table.dataType()));
+          }
+          boolean truncated = tables.size() > Catalog.MAX_NAMES;
+          List<Catalog.Entry> names = truncated ? tables.subList(0, Catalog.MAX_NAMES) : tables;
+          if (of == null) return Future.succeededFuture(Catalog.of(names, null, truncated));
+          return loadColumns(of).map(columns -> Catalog.of(names, columns.values().stream()
+              .map(c -> new Catalog.Entry(c.name(), c.columnType())).toList(), truncated));
+        })
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(describe(error)));
+  }
+
   @Override
   public Future<Void> close() {
     return pool.close();

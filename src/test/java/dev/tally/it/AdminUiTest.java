@@ -19,7 +19,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The admin console in a real headless Chromium against a node in this JVM, with its data in the machine's
- * MariaDB and Redis: every page from the menu, a task made through the step-by-step form only, a validation
+ * MariaDB and Redis (and, for the catalog of an index, the OpenSearch of scripts/infra/opensearch.sh): every page
+ * from the menu, a task made through the step-by-step form only, what the form offers from the data sources, a validation
  * error next to its field, "try it" showing a diff, a failure in full. Screenshots go to target/screenshots/
  * for people; the assertions are on the DOM. The pages whose backend is another part of issue 6
  * (discrepancies, reports, live, alerts) are tested only once their endpoint answers.
@@ -174,6 +175,65 @@ class AdminUiTest {
     api.await("/api/v1/tasks/" + id, t -> !t.get("enabled").asBoolean(), Duration.ofSeconds(10));
   }
 
+  /** The values of a datalist's options. */
+  @SuppressWarnings("unchecked")
+  static List<String> options(String datalistId) {
+    return (List<String>) browser.driver.executeScript(
+        "return [...document.querySelectorAll('#' + arguments[0] + ' option')].map(o => o.value)", datalistId);
+  }
+
+  static List<String> chips(String side) {
+    return browser.all(By.cssSelector("[data-catalog=\"" + side + "\"] .chip")).stream().map(c -> c.getAttribute("data-name")).toList();
+  }
+
+  @Test
+  void theFormOffersWhatTheDataSourcesHold() throws Exception {
+    String partner = api.create("/api/v1/data-sources", "{\"name\":\"partner api\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:9\"}").id();
+    String search = api.create("/api/v1/data-sources", "{\"name\":\"search\",\"kind\":\"ELASTICSEARCH\",\"hosts\":[\""
+        + SearchIndex.URL + "\"]}").id();
+    try (SearchIndex index = new SearchIndex("tally-admin", "{\"properties\":{\"status\":{\"type\":\"keyword\"},"
+        + "\"customer\":{\"properties\":{\"name\":{\"type\":\"text\"}}}}}")) {
+      offersWhatTheDataSourcesHold(partner, search, index);
+    }
+  }
+
+  private static void offersWhatTheDataSourcesHold(String partner, String search, SearchIndex index) throws Exception {
+    open("#/task");
+    browser.click(By.id("step-next"));
+    browser.choose("left.dataSourceId", mysql);
+    // the MariaDB table is offered for the table input, and once chosen its columns, in table order
+    assertEquals("left-names", browser.named("left.table").getAttribute("list"));
+    browser.until(d -> options("left-names").contains(table));
+    browser.type("left.table", table);
+    browser.until(d -> chips("left").equals(List.of("id", "status", "amount")));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"status\"]"));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"amount\"]"));
+    browser.click(By.cssSelector("[data-catalog=\"left\"] .chip[data-name=\"status\"]")); // once is enough
+    assertEquals("status, amount", browser.named("left.fields").getAttribute("value"));
+    // Redis: the keys that start where the key template does, with their types
+    browser.choose("right.dataSourceId", redis);
+    browser.type("right.key", services.prefix + ":order:#{id}");
+    browser.until(d -> options("right-names").equals(List.of(services.prefix + ":order:1", services.prefix + ":order:2"))
+        || options("right-names").equals(List.of(services.prefix + ":order:2", services.prefix + ":order:1")));
+    browser.screenshot("task-form-catalog");
+    // OpenSearch: its indices, and the fields of the chosen one
+    browser.choose("right.dataSourceId", search);
+    browser.until(d -> options("right-names").contains(index.name));
+    browser.type("right.index", index.name);
+    browser.until(d -> chips("right").equals(List.of("customer.name", "status")));
+    // an HTTP source cannot list anything: the form says so, and the inputs still work
+    browser.choose("right.dataSourceId", partner);
+    browser.until(d -> d.findElement(By.cssSelector("[data-catalog-note=\"right\"]")).getText().contains("nothing to list"));
+    assertEquals(List.of(), options("right-names"));
+    browser.type("right.url", "/orders/#{id}");
+    // the compare step suggests the left side's fields first, then its other columns
+    browser.click(By.id("step-next"));
+    WebElement pairLeft = browser.await(field("compare[0].left"));
+    assertEquals("left-members", pairLeft.getAttribute("list"));
+    assertEquals(List.of("status", "amount", "id"), options("left-members"));
+    assertEquals(List.of(), options("right-members"));
+  }
+
   @Test
   void aTaskIsEditedInTheFormAndKeepsItsCallbackSecret() throws Exception {
     String id = api.create("/api/v1/tasks", """
@@ -185,6 +245,7 @@ class AdminUiTest {
         """.formatted(events, mysql, table, redis, services.prefix)).id();
     open("#/task?id=" + id);
     assertEquals(table, browser.named("left.table").getAttribute("value"));
+    browser.until(d -> chips("left").equals(List.of("id", "status", "amount"))); // the saved table's columns, unasked
     browser.type("name", "edited in the form");
     browser.click(By.cssSelector("[data-goto=\"4\"]"));
     assertEquals("", browser.named("callback.secret").getAttribute("value"), "the secret is never shown");

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -247,6 +248,29 @@ class RedisTopologiesTest {
     assertTrue(failed.error().contains("no-such-master"), failed.error());
     assertFalse(failed.error().contains("\n"), failed.error());
     assertTrue(Await.failure(unknownMaster.test()).getMessage().contains("no-such-master"));
+  }
+
+  @Test
+  void theCatalogListsTheSentinelsMasterAndEveryMasterOfACluster() {
+    send(masterAdmin, Command.SET, prefix + "k:order:1", "PAID");
+    send(masterAdmin, Command.HSET, prefix + "k:order:2", "status", "PAID");
+    Catalog catalog = Await.result(reader(redis(RedisMode.SENTINEL, null, SENTINELS, SENTINEL_DB, null, prefix + "k:", MASTER))
+        .catalog(null, "order:"));
+    assertTrue(catalog.supported());
+    assertEquals(Set.of(new Catalog.Entry("order:1", "string"), new Catalog.Entry("order:2", "hash")), Set.copyOf(catalog.names()));
+    assertFalse(catalog.truncated());
+
+    // a cluster: every master is scanned (its keys are spread over them: see clusterReadsKeysSpreadOverEveryMaster)
+    Set<Catalog.Entry> expected = new java.util.HashSet<>();
+    for (int i = 1; i <= 30; i++) {
+      send(clusterAdmin, Command.SET, prefix + "k:item:" + i, "x");
+      expected.add(new Catalog.Entry("item:" + i, "string"));
+    }
+    SideReader cluster = reader(redis(RedisMode.CLUSTER, null, CLUSTER, null, null, prefix + "k:", null));
+    Catalog items = Await.result(cluster.catalog(null, "item:"));
+    assertEquals(expected, Set.copyOf(items.names()));
+    assertFalse(items.truncated());
+    assertEquals(List.of(), Await.result(cluster.catalog(null, "nothing:")).names());
   }
 
   @Test
