@@ -68,7 +68,7 @@ class CrashRecoveryIT {
          "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["status"]},
          "right": {"dataSourceId": "%s", "key": "%s:crash:#{id}", "valueType": "STRING"},
          "compare": [{"left": "status", "right": "$"}],
-         "strategy": {"delayMs": 5000}}
+         "strategy": {"delayMs": 5000, "retry": {"onError": 5, "backoffMs": 1000}}}
         """.formatted(source, mysql, table, redis, services.prefix)).id();
 
     for (int batch = 0; batch < 5; batch++) {

@@ -56,7 +56,8 @@ class KafkaCrashIT {
             {"name": "crash", "eventSourceId": "%s",
              "left":  {"dataSourceId": "%s", "table": "%s", "where": "id = #{id}", "fields": ["status"]},
              "right": {"dataSourceId": "%s", "key": "%s:kc:#{id}", "valueType": "STRING"},
-             "compare": [{"left": "status", "right": "$"}]}
+             "compare": [{"left": "status", "right": "$"}],
+             "strategy": {"retry": {"onError": 5, "backoffMs": 1000}}}
             """.formatted(source, db, table, cache, services.prefix)).id();
 
         // the first 2,000 changes, then the kill once some verdicts are in, then the rest while Tally is down
@@ -76,7 +77,8 @@ class KafkaCrashIT {
         }
         JsonNode stats = restarted.get("/api/v1/tasks/" + task + "/stats?bucket=day").body();
         assertEquals(CHANGES, ApiClient.verdicts(stats), "one verdict per change, no duplicates: " + stats);
-        assertEquals(CHANGES, stats.get("pass").asLong());
+        // a read that timed out on a loaded machine is retried, so every check ends as the PASS it is
+        assertEquals(CHANGES, stats.get("pass").asLong(), "every change agrees on both sides: " + stats);
       } finally {
         services.sql("DROP TABLE IF EXISTS " + table);
       }
