@@ -1,6 +1,10 @@
 package dev.tally.source;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /** MySQL and MariaDB: back-quoted names, {@code ?} placeholders, information_schema.COLUMNS, {@link MySqlValues}. */
 final class MySqlDialect implements SqlDialect {
@@ -22,6 +26,33 @@ final class MySqlDialect implements SqlDialect {
   @Override
   public String placeholder(int position) {
     return "?";
+  }
+
+  /**
+   * MariaDB: {@code SET STATEMENT max_statement_time=<s>, tx_read_only=1 FOR SELECT ...}, one prepared statement
+   * that runs in its own read-only transaction and is stopped after the time-out. MySQL has no SET STATEMENT: the
+   * {@code MAX_EXECUTION_TIME} optimizer hint stops it; read-only is not enforced per statement there (the text is
+   * the WHERE parser's output, which cannot write).
+   */
+  @Override
+  public Future<UnaryOperator<String>> guard(Pool pool, long timeoutMs) {
+    return pool.query("SELECT VERSION()").execute().map(rows -> {
+      String version = String.valueOf(rows.iterator().next().getValue(0));
+      return version.toLowerCase(Locale.ROOT).contains("mariadb") ? mariaDb(timeoutMs) : mySql(timeoutMs);
+    });
+  }
+
+  static UnaryOperator<String> mariaDb(long timeoutMs) {
+    String prefix = "SET STATEMENT max_statement_time=" + seconds(timeoutMs) + ", tx_read_only=1 FOR ";
+    return select -> prefix + select;
+  }
+
+  static UnaryOperator<String> mySql(long timeoutMs) {
+    return select -> "SELECT /*+ MAX_EXECUTION_TIME(" + Math.max(1, timeoutMs) + ") */" + select.substring("SELECT".length());
+  }
+
+  private static String seconds(long ms) {
+    return java.math.BigDecimal.valueOf(Math.max(1, ms), 3).stripTrailingZeros().toPlainString();
   }
 
   @Override

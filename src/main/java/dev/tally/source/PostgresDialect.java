@@ -1,16 +1,14 @@
 package dev.tally.source;
 
 import io.vertx.sqlclient.Row;
-import java.util.List;
 
 /**
  * PostgreSQL: double-quoted names, {@code $n} placeholders, information_schema.columns (the type is its
- * {@code udt_name}: int8, numeric, timestamptz...), values through {@link PostgresValues}. A WHERE template may
- * not hold {@code $} outside {@code #{...}}: no stray {@code $1} parameters, no dollar-quoted strings.
+ * {@code udt_name}: int8, numeric, timestamptz...), values through {@link PostgresValues}. The WHERE is written by
+ * {@link SqlWhere} with {@code $n} placeholders; a {@code $} in the template is refused.
  */
 final class PostgresDialect implements SqlDialect {
   static final PostgresDialect INSTANCE = new PostgresDialect();
-  private static final List<String> FORBIDDEN = List.of("$");
 
   private PostgresDialect() {
   }
@@ -41,7 +39,7 @@ final class PostgresDialect implements SqlDialect {
 
   @Override
   public SqlWhere parseWhere(String where) {
-    return SqlWhere.parse(where, FORBIDDEN);
+    return SqlWhere.parse(where);
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class PostgresSideReader extends SqlSideReader {
         .setUser(dataSource.user() == null ? "postgres" : dataSource.user())
         .setPassword(dataSource.password() == null ? "" : dataSource.password())
         .setDatabase(dataSource.database() == null || dataSource.database().isBlank() ? "postgres" : dataSource.database());
+    // every session starts read-only with a statement time-out: no extra round trip per read
+    connect.addProperty("default_transaction_read_only", "on")
+        .addProperty("statement_timeout", Long.toString(dataSource.timeoutOrDefault()));
     if (dataSource.tlsOn()) {
       connect.setSslMode(SqlSettings.hasCa(dataSource) ? SslMode.VERIFY_CA : SslMode.REQUIRE)
           .setSslOptions(SqlSettings.sslOptions(dataSource));

@@ -1,6 +1,9 @@
 package dev.tally.source;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.function.UnaryOperator;
 
 /**
  * What differs between the SQL databases Tally reads the same way (table + WHERE template + fields): how
@@ -21,6 +24,15 @@ interface SqlDialect {
 
   /** The n-th (1-based) placeholder of a prepared statement. */
   String placeholder(int position);
+
+  /**
+   * How this server runs a SELECT read-only with a statement time-out of {@code timeoutMs}: the function turns the
+   * SELECT into the text to run. Asked once per pool (it may query the server); the default runs it as is, for a
+   * dialect whose sessions are already read-only with a time-out.
+   */
+  default Future<UnaryOperator<String>> guard(Pool pool, long timeoutMs) {
+    return Future.succeededFuture(UnaryOperator.identity());
+  }
 
   /** Parses a WHERE template, refusing this dialect's own dangerous syntax too. */
   SqlWhere parseWhere(String where);

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Reads a table side with {@code SELECT <fields> FROM <table> WHERE (<where>) LIMIT n} on a reactive pool;
+ * Reads a table side with {@code SELECT <fields> FROM <table> WHERE (<where>) LIMIT n} on a reactive pool, the WHERE
+ * written by {@link SqlWhere}'s parser, the statement run read-only with a time-out (see {@link SqlDialect#guard});
  * what differs between databases is behind a {@link SqlDialect}. Placeholders become prepared-statement
  * parameters, coerced to the type of the column they are compared with; table and fields are checked against
  * the column catalog (cached per table for a minute). One row is expected ({@code LIMIT 2}: a second is an
@@ -54,6 +55,7 @@ abstract class SqlSideReader implements SideReader {
   private final long timeoutMs;
   private final String address;
   private final Map<String, CachedColumns> columnCache = new ConcurrentHashMap<>();
+  private volatile Future<UnaryOperator<String>> guard;
 
   /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
   SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
@@ -74,7 +76,7 @@ abstract class SqlSideReader implements SideReader {
     try {
       where = dialect.parseWhere(spec.where());
       names = columnsToRead(spec);
-      draft = select(spec, names, where, dialect::quote);
+      draft = select(spec, names, where, dialect::quote, dialect::quote);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(SideRead.failed(configError(e), null, List.of(), tookMs(start)));
     }
@@ -85,9 +87,10 @@ abstract class SqlSideReader implements SideReader {
         .compose(columns -> {
           checkColumns(spec, names, where, columns);
           // the catalog's spelling, so a quoted name matches however the configuration wrote it
-          sql[0] = select(spec, names, where, name -> dialect.selected(column(columns, name)));
+          sql[0] = select(spec, names, where, name -> dialect.selected(column(columns, name)),
+              name -> dialect.quote(column(columns, name).name()));
           Tuple tuple = bind(where, columns, event, params);
-          return pool.preparedQuery(sql[0]).execute(tuple)
+          return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql[0])).execute(tuple))
               .map(rows -> toRead(rows, spec, names, columns, sql[0], params, start));
         })
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -95,6 +98,16 @@ abstract class SqlSideReader implements SideReader {
           if (error instanceof DatabaseException) columnCache.remove(cacheKey(spec.table())); // schema may have changed
           return SideRead.failed(describe(error), sql[0], frozen(params), tookMs(start));
         });
+  }
+
+  /** How reads run read-only with a statement time-out, asked of the server once (again after a failure). */
+  private Future<UnaryOperator<String>> guard() {
+    Future<UnaryOperator<String>> current = guard;
+    if (current == null || current.failed()) {
+      current = dialect.guard(pool, timeoutMs);
+      guard = current;
+    }
+    return current;
   }
 
   @Override
@@ -144,7 +157,8 @@ abstract class SqlSideReader implements SideReader {
     return List.copyOf(names);
   }
 
-  private String select(SideSpec spec, List<String> names, SqlWhere where, UnaryOperator<String> quote) {
+  private String select(SideSpec spec, List<String> names, SqlWhere where, UnaryOperator<String> quote,
+                        UnaryOperator<String> whereColumn) {
     if (!SqlNames.isTableName(spec.table())) throw new IllegalArgumentException("table '" + spec.table() + "' is not a valid name");
     if (spec.fields().isEmpty()) throw new IllegalArgumentException("no fields to read");
     if (spec.isList() && (spec.rowKey() == null || spec.rowKey().isBlank())) throw new IllegalArgumentException("a list side needs a rowKey");
@@ -155,9 +169,9 @@ abstract class SqlSideReader implements SideReader {
     }
     String schema = SqlNames.schemaOf(spec.table());
     String table = schema == null ? dialect.quote(spec.table()) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(spec.table()));
-    // parenthesized so the WHERE text stays one expression in front of our LIMIT
+    // the parser's output, not the configured text: quoted columns, the dialect's placeholders
     return "SELECT " + String.join(", ", quoted) + " FROM " + table
-        + " WHERE (" + where.sql(dialect::placeholder) + ") LIMIT " + (spec.isList() ? MAX_LIST_ROWS + 1 : 2);
+        + " WHERE (" + where.sql(whereColumn, dialect::placeholder) + ") LIMIT " + (spec.isList() ? MAX_LIST_ROWS + 1 : 2);
   }
 
   private static String configError(IllegalArgumentException e) {
@@ -203,8 +217,8 @@ abstract class SqlSideReader implements SideReader {
     for (String field : names) {
       if (column(columns, field) == null) throw unknownColumn(field, spec.table());
     }
-    for (SqlWhere.Param param : where.params()) {
-      if (param.column() != null && column(columns, param.column()) == null) throw unknownColumn(param.column(), spec.table());
+    for (String name : where.columns()) {
+      if (column(columns, name) == null) throw unknownColumn(name, spec.table());
     }
   }
 

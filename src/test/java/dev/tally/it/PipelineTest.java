@@ -130,7 +130,7 @@ class PipelineTest {
     JsonNode detail = api.get("/api/v1/results/" + results.get("102").get("id").asText()).body();
     assertEquals("PAID", detail.at("/left/values/status").asText());
     assertEquals("NEW", detail.at("/right/values/status").asText());
-    assertTrue(detail.at("/left/query").asText().contains("WHERE (id = ?)"), detail.toString());
+    assertTrue(detail.at("/left/query").asText().contains("WHERE (`id` = ?)"), detail.toString());
     assertEquals(102, detail.at("/left/params/0").asInt());
     assertEquals(1, detail.get("attempts").asInt());
   }

@@ -108,7 +108,7 @@ class PostgresPipelineTest {
     JsonNode detail = api.get("/api/v1/results/" + results.get("2").get("id").asText()).body();
     assertEquals("99.01", detail.at("/left/values/amount").asText());
     assertEquals("2026-01-02T03:04:05Z", detail.at("/left/values/booked_at").asText());
-    assertTrue(detail.at("/left/query").asText().contains("WHERE (id = $1)"), detail.toString());
+    assertTrue(detail.at("/left/query").asText().contains("WHERE (\"id\" = $1)"), detail.toString());
   }
 
   @Test

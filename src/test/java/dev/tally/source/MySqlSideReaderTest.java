@@ -12,9 +12,11 @@ import dev.tally.model.SideSpec;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Against the real MariaDB on 127.0.0.1:3306, database test. */
@@ -56,6 +58,42 @@ class MySqlSideReaderTest extends SqlSideReaderTestBase {
     return new MySqlSideReader(vertx, dataSource);
   }
 
+  @Override
+  protected String slowView(String name) {
+    return "CREATE VIEW " + name + " AS SELECT id, SLEEP(1) AS s FROM " + table;
+  }
+
+  /** root may write; the statement form every read is run in still may not (MariaDB: SET STATEMENT tx_read_only=1). */
+  @Test
+  void readsRunInAReadOnlyTransactionEvenForAUserWhoMayWrite() {
+    UnaryOperator<String> guard = Await.result(MySqlDialect.INSTANCE.guard(admin, 2000));
+    String select = "SELECT `code` FROM `" + table + "` WHERE (`id` = ?) LIMIT 2";
+    assertEquals("SET STATEMENT max_statement_time=2, tx_read_only=1 FOR " + select, guard.apply(select));
+    assertEquals("A-1", Await.result(admin.preparedQuery(guard.apply(select)).execute(Tuple.of(1))).iterator().next().getString(0));
+    Throwable write = Await.failure(admin.query(guard.apply("INSERT INTO " + table + " (id, code) VALUES (50, 'W')")).execute());
+    assertTrue(write.getMessage().contains("READ ONLY"), write.getMessage());
+    Throwable lock = Await.failure(admin.query(guard.apply("SELECT id FROM " + table + " WHERE id = 1 FOR UPDATE")).execute());
+    assertTrue(lock.getMessage().contains("READ ONLY"), lock.getMessage());
+    assertEquals(0L, Await.result(admin.query("SELECT COUNT(*) FROM " + table + " WHERE id = 50").execute())
+        .iterator().next().getLong(0));
+  }
+
+  @Test
+  void theStatementTimeOutStopsTheServerWork() {
+    UnaryOperator<String> guard = Await.result(MySqlDialect.INSTANCE.guard(admin, 300));
+    long start = System.nanoTime();
+    Throwable slow = Await.failure(admin.query(guard.apply("SELECT SLEEP(5)")).execute());
+    assertTrue(slow.getMessage().contains("max_statement_time"), slow.getMessage());
+    assertTrue(System.nanoTime() - start < 3_000_000_000L, "stopped by the server well before 5 s");
+  }
+
+  @Test
+  void mySqlGetsTheExecutionTimeHint() {
+    assertEquals("SELECT /*+ MAX_EXECUTION_TIME(1500) */ `a` FROM `t` WHERE (`a` = ?) LIMIT 2",
+        MySqlDialect.mySql(1500).apply("SELECT `a` FROM `t` WHERE (`a` = ?) LIMIT 2"));
+    assertEquals("SET STATEMENT max_statement_time=0.25, tx_read_only=1 FOR SELECT 1", MySqlDialect.mariaDb(250).apply("SELECT 1"));
+  }
+
   @Test
   void readsOneRowWithNormalizedTypes() {
     SideRead read = read("id = #{id}",
@@ -76,7 +114,7 @@ class MySqlSideReaderTest extends SqlSideReaderTestBase {
     assertEquals("2026-01-02", v.get("day"));
     assertEquals(0.25d, v.get("ratio"));
     assertEquals("SELECT `id`, `code`, `amount`, `created`, `flag`, `doc`, `note`, `big`, `day`, `ratio` FROM `"
-        + table + "` WHERE (id = ?) LIMIT 2", read.query());
+        + table + "` WHERE (`id` = ?) LIMIT 2", read.query());
     assertEquals(List.of(1L), read.params());
   }
 

@@ -87,6 +87,38 @@ class RedisSideReaderTest extends SideReaderContractTest {
     return read(reader, spec(key, type, jsonPath), Map.of("id", id));
   }
 
+  /**
+   * Reads, the connection test and the key catalog use only GET, HGETALL, TYPE, SCAN, PING (and CLUSTER SLOTS in
+   * cluster mode): an ACL user allowed nothing else (beyond the connection hand-shake) does all of them, and cannot
+   * write, so the test would fail if the reader sent any other command.
+   */
+  @Test
+  void readsUseOnlyAFixedReadOnlySetOfCommands() {
+    String user = "tally_ro_" + UUID.randomUUID().toString().substring(0, 8);
+    Await.result(admin.send(Request.cmd(Command.ACL).arg("SETUSER").arg(user).arg("reset").arg("on").arg(">ro-" + user)
+        .arg("~*").arg("-@all").arg("+get").arg("+hgetall").arg("+type").arg("+scan").arg("+ping").arg("+cluster|slots")
+        .arg("+hello").arg("+auth").arg("+select").arg("+client|setname")));
+    DataSource limited = new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", 6379, null, user, "ro-" + user,
+        0, null, null, 2000, 2, null, null, null, null, null, null, null, 0L, 0L);
+    RedisSideReader readOnly = new RedisSideReader(vertx, limited);
+    try {
+      Await.result(readOnly.test());
+      SideRead str = read(readOnly, new SideSpec("ds-redis", null, null, List.of(), prefix + "str:#{id}", ValueType.STRING, null, null, null, null),
+          Map.of("id", 1));
+      assertNull(str.error());
+      SideRead hash = read(readOnly, new SideSpec("ds-redis", null, null, List.of(), prefix + "hash:#{id}", ValueType.HASH, null, null, null, null),
+          Map.of("id", 1));
+      assertNull(hash.error());
+      assertTrue(hash.found());
+      assertTrue(Await.result(readOnly.catalog(prefix + "hash:1", prefix)).toString().contains("hash:1"));
+      Throwable write = Await.failure(readOnly.send(Request.cmd(Command.SET).arg(prefix + "ro:probe").arg("x")));
+      assertTrue(write.getMessage().contains("NOPERM"), write.getMessage());
+    } finally {
+      Await.result(readOnly.close());
+      Await.result(admin.send(Request.cmd(Command.ACL).arg("DELUSER").arg(user)));
+    }
+  }
+
   @Test
   void stringValueIsTheSingleFieldDollar() {
     SideRead read = read("str:#{id}", ValueType.STRING, null, 1);

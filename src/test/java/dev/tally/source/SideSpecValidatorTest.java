@@ -121,6 +121,17 @@ class SideSpecValidatorTest {
   }
 
   @Test
+  void aRefusedWhereNamesTheSideAndSaysWhatAndWhere() {
+    for (DataSourceKind kind : List.of(DataSourceKind.MYSQL, DataSourceKind.POSTGRES)) {
+      ValidationException e = assertThrows(ValidationException.class, () -> SideSpecValidator.validate(kind,
+          mysql("orders", "id = #{id} OR SLEEP(5) = 0", List.of("id")), "right"));
+      assertEquals("right.where", e.field());
+      assertEquals("function 'SLEEP' is not allowed (allowed: ABS, CHAR_LENGTH, COALESCE, DATE, LOWER, TRIM, UPPER)"
+          + " at offset 14", e.getMessage());
+    }
+  }
+
+  @Test
   void listSidesNeedARowKeyAndASqlSource() {
     assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.MYSQL, list("lines", List.of("sku", "qty"), true, "line_no"), "left"));
     assertDoesNotThrow(() -> SideSpecValidator.validate(DataSourceKind.POSTGRES, list("lines", List.of("line_no", "qty"), true, "line_no"), "right"));

@@ -48,8 +48,50 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
 
   /** A data source on 127.0.0.1, database test, empty password, 2 s time-out. */
   static DataSource sqlDataSource(DataSourceKind kind, int port, String user) {
+    return sqlDataSource(kind, port, user, 2000);
+  }
+
+  static DataSource sqlDataSource(DataSourceKind kind, int port, String user, int timeoutMs) {
     return new DataSource("ds-sql", "sql", kind, "127.0.0.1", port, "test", user, "",
-        null, null, null, 2000, 2, null, null, null, null, null, null, null, 0L, 0L);
+        null, null, null, timeoutMs, 2, null, null, null, null, null, null, null, 0L, 0L);
+  }
+
+  /** A statement creating a view {@code name} over {@link #table} with columns id and s, s taking a second a row. */
+  protected abstract String slowView(String name);
+
+  @Test
+  void aSlowReadIsStoppedByTheStatementTimeOut() {
+    String view = table + "_slow";
+    Await.result(admin.query(slowView(view)).execute());
+    SideReader quick = newReader(sqlDataSource(kind(), port(), user(), 400));
+    try {
+      SideSpec slow = new SideSpec("ds-sql", view, "id >= #{id}", List.of("id", "s"), null, null, null, null, null, null,
+          null, null, null, true, "id");
+      SideRead read = read(quick, slow, Map.of("id", 0));
+      assertTrue(read.failed(), String.valueOf(read.error()));
+      assertTrue(read.error().toLowerCase(java.util.Locale.ROOT).contains("time"), read.error());
+      assertTrue(read.tookMs() < 1500, "stopped at the time-out, not after the scan: " + read.tookMs() + " ms");
+    } finally {
+      Await.result(quick.close());
+      Await.result(admin.query("DROP VIEW IF EXISTS " + view).execute());
+    }
+  }
+
+  @Test
+  void everyColumnTheWhereNamesIsChecked() {
+    assertEquals("unknown column 'nope' in table '" + table + "'",
+        read("id = #{id} AND LOWER(nope) = 'x'", List.of("code"), Map.of("id", 1)).error());
+    assertEquals("unknown column 'open' in table '" + table + "'",
+        read("\"open\" = code AND id = #{id}", List.of("code"), Map.of("id", 1)).error());
+  }
+
+  @Test
+  void theWhereRunIsTheParsersOutput() {
+    SideRead read = read("  ID in (#{id} , 99)and   NOT code like 'Z%'", List.of("code"), Map.of("id", 1));
+    assertNull(read.error());
+    assertEquals("A-1", read.values().get("code"));
+    assertTrue(read.query().endsWith(" IN (" + (kind() == DataSourceKind.POSTGRES ? "$1" : "?") + ", 99) AND NOT "
+        + (kind() == DataSourceKind.POSTGRES ? "\"code\"" : "`code`") + " LIKE 'Z%') LIMIT 2"), read.query());
   }
 
   @BeforeAll
@@ -148,7 +190,8 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
 
   @Test
   void unsafeConfigurationFailsBeforeAnyQuery() {
-    assertTrue(read("id = #{id}; DELETE FROM x", List.of("id"), Map.of("id", 1)).error().startsWith("where must not contain"));
+    assertTrue(read("id = #{id}; DELETE FROM x", List.of("id"), Map.of("id", 1)).error()
+        .startsWith("where ';' is not allowed (one condition only, no second statement) at offset 10"));
     assertTrue(read("id = #{id}", List.of("id`"), Map.of("id", 1)).error().contains("not a valid name"));
     SideSpec badTable = new SideSpec("ds-sql", "t; drop", "id = #{id}", List.of("id"), null, null, null, null, null, null);
     assertTrue(read(reader, badTable, Map.of("id", 1)).failed());
