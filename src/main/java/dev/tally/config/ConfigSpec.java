@@ -8,6 +8,7 @@ public final class ConfigSpec {
       new ConfigKey("http.host", "0.0.0.0", "address the HTTP API and admin listen on", false),
       new ConfigKey("http.port", "8080", "HTTP port", false),
       new ConfigKey("http.publicUrl", "", "base URL users reach Tally at, for links in alert messages; empty: http://127.0.0.1:<http.port>", false),
+      new ConfigKey("http.maxBodyBytes", "1048576", "largest request body the API reads; a larger one is answered 413", false),
       new ConfigKey("store.kind", "h2", "h2 (embedded file database) or mysql", false),
       new ConfigKey("store.h2.path", "./data", "directory of the H2 database files", false),
       new ConfigKey("store.mysql.host", "127.0.0.1", "MySQL/MariaDB host of the store", false),
