@@ -110,6 +110,27 @@ class HostileInputTest {
     assertTrue(number.body().contains("Number value length"), number.body());
   }
 
+  @Test
+  void anEventSourceAboveItsRateIsAnswered429WithRetryAfter() throws Exception {
+    ApiClient.Response zero = tally.api.post("/api/v1/event-sources", "{\"name\":\"r\",\"kind\":\"API\",\"maxEventsPerSecond\":0}");
+    assertEquals(400, zero.status(), zero.text());
+    assertEquals("maxEventsPerSecond", zero.body().get("field").asText());
+    String limited = tally.api.create("/api/v1/event-sources", "{\"name\":\"limited\",\"kind\":\"API\",\"maxEventsPerSecond\":3}").id();
+    String event = "{\"op\":\"INSERT\",\"data\":{\"id\":1}}";
+    ApiClient.Response tooBig = tally.api.post("/api/v1/events/" + limited, "[" + String.join(",", java.util.Collections.nCopies(4, event)) + "]");
+    assertEquals(400, tooBig.status(), tooBig.text());
+    assertEquals(202, tally.api.post("/api/v1/events/" + limited, "[" + event + "," + event + "]").status());
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 20 && refused == null; i++) {
+      HttpResponse<String> r = send(new Request("POST", "/api/v1/events/" + limited, ("[" + event + "," + event + "]").getBytes(StandardCharsets.UTF_8), "application/json"));
+      if (r.statusCode() == 429) refused = r;
+      else assertEquals(202, r.statusCode(), r.body());
+    }
+    assertTrue(refused != null, "3 events a second: 40 events sent at once must meet a 429");
+    assertTrue(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow()) >= 1);
+    assertTrue(refused.body().contains("too many events"), refused.body());
+  }
+
   private record Request(String method, String path, byte[] body, String type) {
     @Override
     public String toString() {
