@@ -17,14 +17,21 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /** POST /api/v1/events/{eventSourceId}: answered 202 only once every job made from the events is persisted. */
 final class EventRoutes {
   private final ApiContext api;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-  EventRoutes(ApiContext api) {
+  private final IntSupplier queued;
+  private final int maxWaiting;
+
+  /** {@code queued}: the jobs this node's queue holds; at {@code maxWaiting} or more, events are refused with 503. */
+  EventRoutes(ApiContext api, IntSupplier queued, int maxWaiting) {
     this.api = api;
+    this.queued = queued;
+    this.maxWaiting = maxWaiting;
   }
 
   void mount(Router router) {
@@ -52,6 +59,10 @@ final class EventRoutes {
     EventSource source = api.cache().eventSource(sourceId);
     if (source == null) throw new ApiErrors.NotFound("event source", sourceId);
     List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
+    int waiting = queued.getAsInt();
+    if (waiting >= maxWaiting) {
+      throw new Failures.Unavailable(waiting + " jobs wait in the queue (queue.maxWaiting " + maxWaiting + ")", null);
+    }
     long wait = rateWait(source, events.size());
     if (wait > 0) {
       ctx.response().setStatusCode(429).putHeader("retry-after", Long.toString(wait)).putHeader("content-type", "application/json")

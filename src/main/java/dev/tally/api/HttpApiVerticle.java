@@ -69,7 +69,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);
-    new EventRoutes(api).mount(router);
+    new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
         .setFollowRedirects(false)))).mount(router);

@@ -20,6 +20,7 @@ public final class ConfigSpec {
       new ConfigKey("queue.kind", "local", "job queue: local (persisted in the store, timers in the scheduler) or rocketmq", false),
       new ConfigKey("queue.maxInFlight", "256", "jobs being checked at once on this node", false),
       new ConfigKey("queue.orphanAfterMs", "30000", "adopt jobs in the store overdue this long that no scheduler here holds (left by a stopped node)", false),
+      new ConfigKey("queue.maxWaiting", "100000", "above this many queued jobs (local queue) POSTed events are answered 503 with Retry-After", false),
       new ConfigKey("compare.instances", "2", "compare verticle instances", false),
       new ConfigKey("events.maxBatch", "1000", "most events in one POST", false),
       new ConfigKey("jobs.dedupeHours", "24", "how long a finished job is remembered, so a replayed event makes no second verdict", false),

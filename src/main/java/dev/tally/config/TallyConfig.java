@@ -86,9 +86,16 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
-  public record Queue(String kind, int maxInFlight, long orphanAfterMs) {
+  /** {@code maxWaiting}: above this many queued jobs (local queue), HTTP ingestion answers 503. */
+  public record Queue(String kind, int maxInFlight, long orphanAfterMs, int maxWaiting) {
+    public static final int DEFAULT_MAX_WAITING = 100_000;
+
     public Queue(String kind, int maxInFlight) {
       this(kind, maxInFlight, 30_000);
+    }
+
+    public Queue(String kind, int maxInFlight, long orphanAfterMs) {
+      this(kind, maxInFlight, orphanAfterMs, DEFAULT_MAX_WAITING);
     }
   }
 
@@ -98,7 +105,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize")),
-        new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
+        new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs"),
+            s.getInt("queue.maxWaiting")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
         new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays"), s.getInt("reports.retentionDays"),
             s.getInt("counts.retentionDays"), s.getInt("results.retentionDays"), s.getInt("reports.rollupIntervalSeconds")),

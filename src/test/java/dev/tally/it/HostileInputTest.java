@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.config.TallyConfig;
 import dev.tally.model.Json;
+import dev.tally.store.StoreFixture;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -129,6 +131,22 @@ class HostileInputTest {
     assertTrue(refused != null, "3 events a second: 40 events sent at once must meet a 429");
     assertTrue(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow()) >= 1);
     assertTrue(refused.body().contains("too many events"), refused.body());
+  }
+
+  @Test
+  void aFullQueueAnswers503WithRetryAfter() throws Exception {
+    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
+        new TallyConfig.Queue("local", 64, 3000, 0), 2, 1000);
+    try (TallyInProcess full = new TallyInProcess(config)) {
+      String source = full.api.create("/api/v1/event-sources", "{\"name\":\"full\",\"kind\":\"API\"}").id();
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(full.api.uri("/api/v1/events/" + source))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"op\":\"INSERT\",\"data\":{\"id\":1}}"))
+          .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, r.statusCode(), r.body());
+      assertTrue(r.headers().firstValue("retry-after").isPresent(), r.headers().toString());
+      assertTrue(r.body().contains("queue.maxWaiting"), r.body());
+      assertEquals(0, full.api.get("/api/v1/jobs").body().get("items").size(), "nothing of the request was queued");
+    }
   }
 
   private record Request(String method, String path, byte[] body, String type) {
