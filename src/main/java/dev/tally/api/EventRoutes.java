@@ -6,6 +6,8 @@ import dev.tally.bus.Failures;
 import dev.tally.bus.Messages.IngestReply;
 import dev.tally.bus.Messages.IngestRequest;
 import dev.tally.model.Event;
+import dev.tally.model.EventSource;
+import dev.tally.model.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -14,23 +16,60 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /** POST /api/v1/events/{eventSourceId}: answered 202 only once every job made from the events is persisted. */
 final class EventRoutes {
   private final ApiContext api;
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-  EventRoutes(ApiContext api) {
+  private final IntSupplier queued;
+  private final int maxWaiting;
+
+  /** {@code queued}: the jobs this node's queue holds; at {@code maxWaiting} or more, events are refused with 503. */
+  EventRoutes(ApiContext api, IntSupplier queued, int maxWaiting) {
     this.api = api;
+    this.queued = queued;
+    this.maxWaiting = maxWaiting;
   }
 
   void mount(Router router) {
     router.post("/api/v1/events/:eventSourceId").handler(this::ingest);
   }
 
+  /** 0 when the source's rate limit lets {@code n} events in now (they are counted), else the seconds to wait. */
+  private long rateWait(EventSource source, int n) {
+    Integer rate = source.maxEventsPerSecond();
+    if (rate == null) {
+      buckets.remove(source.id());
+      return 0;
+    }
+    if (n > rate) {
+      throw new ValidationException("events", "more events than the source's rate limit",
+          "event source " + source.id() + " takes at most " + rate + " events a second; send smaller batches");
+    }
+    long now = System.nanoTime();
+    TokenBucket bucket = buckets.compute(source.id(), (id, old) -> old != null && old.perSecond() == rate ? old : new TokenBucket(rate, now));
+    return bucket.take(n, now);
+  }
+
   private void ingest(RoutingContext ctx) {
     String sourceId = ctx.pathParam("eventSourceId");
-    if (api.cache().eventSource(sourceId) == null) throw new ApiErrors.NotFound("event source", sourceId);
+    EventSource source = api.cache().eventSource(sourceId);
+    if (source == null) throw new ApiErrors.NotFound("event source", sourceId);
     List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
+    int waiting = queued.getAsInt();
+    if (waiting >= maxWaiting) {
+      throw new Failures.Unavailable(waiting + " jobs wait in the queue (queue.maxWaiting " + maxWaiting + ")", null);
+    }
+    long wait = rateWait(source, events.size());
+    if (wait > 0) {
+      ctx.response().setStatusCode(429).putHeader("retry-after", Long.toString(wait)).putHeader("content-type", "application/json")
+          .end(Failures.errorJson(new ValidationException(null, "too many events",
+              "event source " + sourceId + " takes at most " + source.maxEventsPerSecond() + " events a second")));
+      return;
+    }
     Future<IngestReply> reply = api.vertx().eventBus()
         .<IngestReply>request(Addresses.EVENTS_INGEST, new IngestRequest(sourceId, events), Delivery.LOCAL)
         .map(Message::body)

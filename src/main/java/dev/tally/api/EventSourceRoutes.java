@@ -82,12 +82,15 @@ final class EventSourceRoutes {
 
   private static EventSource withIdentity(EventSource in, String id, long createdAt, long updatedAt) {
     return new EventSource(id, in.name(), in.kind(), in.database(), in.table(), in.topic(), in.topicPattern(), in.format(),
-        in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt);
+        in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt, in.maxEventsPerSecond());
   }
 
   private EventSource validate(EventSource es) {
     Http.requireText(es.name(), "name");
     if (es.kind() == null) throw new ValidationException("kind", "required", "one of " + List.of(EventSourceKind.values()));
+    if (es.maxEventsPerSecond() != null && es.maxEventsPerSecond() < 1) {
+      throw new ValidationException("maxEventsPerSecond", "must be at least 1", "leave it out for no limit");
+    }
     if (es.kind() != EventSourceKind.BINLOG) return es;
     Http.requireText(es.database(), "database");
     Http.requireText(es.table(), "table");

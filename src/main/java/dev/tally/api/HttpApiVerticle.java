@@ -30,8 +30,6 @@ import io.vertx.sqlclient.Pool;
 
 /** The REST API v1, health endpoints and the admin SPA. */
 public final class HttpApiVerticle extends VerticleBase {
-  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
-
   private final TallyConfig config;
   private final Pool pool;
   private final ConfigCache cache;
@@ -67,11 +65,11 @@ public final class HttpApiVerticle extends VerticleBase {
       if (type != null && !type.startsWith("application/json")) ctx.request().headers().set("content-type", "application/json");
       ctx.next();
     });
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);
-    new EventRoutes(api).mount(router);
+    new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
         .setFollowRedirects(false)))).mount(router);

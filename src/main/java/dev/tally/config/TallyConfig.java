@@ -53,9 +53,16 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
    * {@code publicUrl}: the base URL users reach this server at, for links in alert messages; empty:
    * {@code http://127.0.0.1:<port>} (the port actually bound).
    */
-  public record Http(String host, int port, String publicUrl) {
+  public record Http(String host, int port, String publicUrl, long maxBodyBytes) {
+    /** The default of {@code http.maxBodyBytes}: 1 MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024L * 1024;
+
     public Http(String host, int port) {
       this(host, port, "");
+    }
+
+    public Http(String host, int port, String publicUrl) {
+      this(host, port, publicUrl, DEFAULT_MAX_BODY_BYTES);
     }
 
     public Http {
@@ -79,19 +86,27 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
-  public record Queue(String kind, int maxInFlight, long orphanAfterMs) {
+  /** {@code maxWaiting}: above this many queued jobs (local queue), HTTP ingestion answers 503. */
+  public record Queue(String kind, int maxInFlight, long orphanAfterMs, int maxWaiting) {
+    public static final int DEFAULT_MAX_WAITING = 100_000;
+
     public Queue(String kind, int maxInFlight) {
       this(kind, maxInFlight, 30_000);
+    }
+
+    public Queue(String kind, int maxInFlight, long orphanAfterMs) {
+      this(kind, maxInFlight, orphanAfterMs, DEFAULT_MAX_WAITING);
     }
   }
 
   static TallyConfig from(Settings s) {
     return new TallyConfig(
-        new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl")),
+        new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl"), s.getInt("http.maxBodyBytes")),
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize")),
-        new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs")),
+        new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs"),
+            s.getInt("queue.maxWaiting")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
         new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays"), s.getInt("reports.retentionDays"),
             s.getInt("counts.retentionDays"), s.getInt("results.retentionDays"), s.getInt("reports.rollupIntervalSeconds")),

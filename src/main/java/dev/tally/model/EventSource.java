@@ -7,12 +7,22 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * {@code database}.{@code table}: with connector KAFKA (default) from {@code topic} (a name, or a regular
  * expression when {@code topicPattern} is true) in {@code format}; with connector DIRECT read from the
  * binlog of the MySQL/MariaDB data source {@code dataSourceId}, as replica {@code serverId}.
+ * {@code maxEventsPerSecond}: when set (positive), POSTs to this source above that rate are answered 429.
  */
 public record EventSource(String id, String name, EventSourceKind kind, String database, String table,
                           String topic, Boolean topicPattern, String format, String connector,
-                          String dataSourceId, Long serverId, long createdAt, long updatedAt) {
+                          String dataSourceId, Long serverId, long createdAt, long updatedAt,
+                          Integer maxEventsPerSecond) {
   public static final String KAFKA = "KAFKA";
   public static final String DIRECT = "DIRECT";
+
+  /** A source without a rate limit. */
+  public EventSource(String id, String name, EventSourceKind kind, String database, String table, String topic,
+                     Boolean topicPattern, String format, String connector, String dataSourceId, Long serverId,
+                     long createdAt, long updatedAt) {
+    this(id, name, kind, database, table, topic, topicPattern, format, connector, dataSourceId, serverId, createdAt,
+        updatedAt, null);
+  }
 
   public EventSource {
     topicPattern = topicPattern != null && topicPattern;

@@ -1,7 +1,9 @@
 package dev.tally.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,22 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
  * scale (12.50 stays 12.50) because comparators care.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
+  /** Deepest nesting of objects and arrays read. */
+  public static final int MAX_DEPTH = 64;
+  /** Longest string value or field name read, in characters. */
+  public static final int MAX_STRING_LENGTH = 1024 * 1024;
+  /** Longest number read, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 1000;
+
+  /**
+   * Limits every read, so a hostile body cannot exhaust the stack or memory: a read beyond them fails as
+   * malformed JSON (a 400 naming the limit).
+   */
+  private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+      .maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_STRING_LENGTH).maxNumberLength(MAX_NUMBER_LENGTH)
+      .maxNameLength(MAX_STRING_LENGTH).build();
+
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS).build())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
