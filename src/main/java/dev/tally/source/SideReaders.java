@@ -68,7 +68,7 @@ public final class SideReaders {
       case REDIS -> new RedisSideReader(vertx, dataSource);
       case HTTP -> new HttpSideReader(vertx, dataSource, outbound);
       case POSTGRES -> new PostgresSideReader(vertx, dataSource);
-      case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource);
+      case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource, outbound);
     };
   }
 }

@@ -136,6 +136,11 @@ class OutboundTest {
     assertEquals(400, google.status(), google.text());
     assertEquals("baseUrl", google.body().get("field").asText(), google.text());
 
+    ApiClient.Response search = tally.api.post("/api/v1/data-sources",
+        "{\"name\":\"meta\",\"kind\":\"ELASTICSEARCH\",\"hosts\":[\"http://127.0.0.1:9200\",\"http://169.254.10.1:9200\"]}");
+    assertEquals(400, search.status(), search.text());
+    assertEquals("hosts[1]", search.body().get("field").asText(), search.text());
+
     String source = httpSource(tally.api, local("/"));
     String events = tally.api.create("/api/v1/event-sources", "{\"name\":\"meta\",\"kind\":\"API\"}").id();
     ApiClient.Response task = tally.api.post("/api/v1/tasks", """
