@@ -116,7 +116,7 @@ public final class Main {
 
   private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics) {
     ConfigCache cache = new ConfigCache(new ConfigRepository(pool));
-    SideReaders readers = new SideReaders(vertx);
+    SideReaders readers = new SideReaders(vertx, config.outbound());
     JobRepository jobs = new JobRepository(pool);
     WaitingJobs waiting = new WaitingJobs();
     Activity activity = new Activity(metrics);
@@ -164,7 +164,7 @@ public final class Main {
             : Future.succeededFuture("no kafka"))
         .compose(v -> vertx.deployVerticle(api))
         .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool),
-            () -> config.http().publicUrl(api.actualPort()), metrics)))
+            () -> config.http().publicUrl(api.actualPort()), metrics, config.outbound())))
         .map(v -> api.actualPort());
   }
 

@@ -67,6 +67,7 @@ final class AlertRoutes {
     AlertChannel in = Json.readInput(Http.body(ctx), AlertChannel.class);
     long now = System.currentTimeMillis();
     AlertChannel channel = AlertRules.validate(in.withIdentity(Http.idOrNew(in.id(), "id"), strip(in.url()), now, now));
+    Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
     Http.respond(ctx, 201, alerts.channel(channel.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("alert channel " + channel.id() + " already exists"))
@@ -80,6 +81,7 @@ final class AlertRoutes {
       // an absent url keeps the stored one: clients never get it back to resend it
       String url = in.url() != null ? strip(in.url()) : old.url();
       AlertChannel channel = AlertRules.validate(in.withIdentity(old.id(), url, old.createdAt(), System.currentTimeMillis()));
+      Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
       return alerts.update(channel).map(v -> view(channel));
     }));
   }

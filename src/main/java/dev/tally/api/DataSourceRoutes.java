@@ -59,8 +59,8 @@ final class DataSourceRoutes {
   private void create(RoutingContext ctx) {
     DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
     long now = System.currentTimeMillis();
-    DataSource ds = validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
-        .withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now));
+    DataSource ds = allowed(validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
+        .withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now)));
     Http.respond(ctx, 201, api.config().dataSource(ds.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
@@ -75,8 +75,8 @@ final class DataSourceRoutes {
       // an absent secret keeps the stored one: clients never get it back to resend it
       String password = in.password() != null ? in.password() : old.password();
       String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
-      DataSource ds = validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
-          .withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis()));
+      DataSource ds = allowed(validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
+          .withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis())));
       return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
     }));
   }
@@ -182,6 +182,15 @@ final class DataSourceRoutes {
     if (!readable) {
       throw new ValidationException("tlsCaFile", "is not a readable file on this node", ds.tlsCaFile());
     }
+  }
+
+  /** The URLs of an HTTP or Elasticsearch data source must be allowed by outbound.allowHosts. */
+  private DataSource allowed(DataSource ds) {
+    if (ds.kind() == DataSourceKind.HTTP) Http.requireAllowed(api.readers().outbound(), ds.baseUrl(), "baseUrl");
+    if (ds.kind() == DataSourceKind.ELASTICSEARCH) {
+      for (int i = 0; i < ds.hosts().size(); i++) Http.requireAllowed(api.readers().outbound(), ds.hosts().get(i).strip(), "hosts[" + i + "]");
+    }
+    return ds;
   }
 
   static DataSource validate(DataSource ds) {

@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.net.OutboundPolicy;
 import dev.tally.model.Json;
 import dev.tally.model.ValidationException;
 import io.vertx.core.Future;
@@ -62,6 +63,14 @@ final class Http {
 
   static <T> Future<T> found(Future<T> lookup, String what, String id) {
     return lookup.compose(v -> v == null ? Future.failedFuture(new ApiErrors.NotFound(what, id)) : Future.succeededFuture(v));
+  }
+
+  /** A URL whose host the outbound policy refuses is a 400 naming the field (and the host, never the URL). */
+  static void requireAllowed(OutboundPolicy outbound, String url, String field) {
+    if (url == null || url.isBlank()) return;
+    outbound.refusalOfUrl(url).ifPresent(reason -> {
+      throw new ValidationException(field, "outbound request refused", reason);
+    });
   }
 
   static String requireText(String value, String field) {

@@ -3,6 +3,7 @@ package dev.tally.api;
 import dev.tally.config.TallyConfig;
 import dev.tally.source.SideReaders;
 import dev.tally.ops.Metrics;
+import dev.tally.net.OutboundClient;
 import dev.tally.ops.alert.AlertSender;
 import dev.tally.store.AlertRepository;
 import dev.tally.ops.Activity;
@@ -22,8 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
@@ -71,8 +70,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new TaskRoutes(api).mount(router);
     new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
-    new AlertRoutes(api, new AlertSender(WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally")
-        .setFollowRedirects(false)))).mount(router);
+    new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
     new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
     new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);

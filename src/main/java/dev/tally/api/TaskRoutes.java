@@ -144,7 +144,10 @@ final class TaskRoutes {
     validateStrategy(t.strategy());
     // the target of a suggested repair is the right side; an API task has none
     DataSource right = t.right() == null ? null : api.cache().dataSource(t.right().dataSourceId());
-    return t.withCallback(CallbackRules.validate(t.callback(), right == null ? null : right.kind()));
+    Task checked = t.withCallback(CallbackRules.validate(t.callback(), right == null ? null : right.kind()));
+    if (checked.callback() != null) Http.requireAllowed(api.readers().outbound(), checked.callback().url(), "callback.url");
+    if (checked.api() != null) Http.requireAllowed(api.readers().outbound(), checked.api().url(), "api.url");
+    return checked;
   }
 
   private void validateConfig(Task t) {

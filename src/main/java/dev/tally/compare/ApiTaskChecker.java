@@ -7,11 +7,13 @@ import dev.tally.model.Task;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import dev.tally.net.OutboundClient;
+import dev.tally.net.OutboundPolicy;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,10 +27,10 @@ final class ApiTaskChecker {
    */
   static final int CONNECTIONS_PER_HOST = 64;
 
-  private final WebClient client;
+  private final OutboundClient client;
 
-  ApiTaskChecker(Vertx vertx) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally"),
+  ApiTaskChecker(Vertx vertx, OutboundPolicy outbound) {
+    this.client = new OutboundClient(vertx, outbound, new HttpClientOptions(),
         new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setHttp2MaxSize(CONNECTIONS_PER_HOST));
   }
 
@@ -41,25 +43,18 @@ final class ApiTaskChecker {
     long timeoutMs = api.timeoutOrDefault();
     long start = System.nanoTime();
     return send(api, ApiVerdicts.requestBody(task, event, attempt), timeoutMs)
-        .map(response -> ApiVerdicts.answer(query, response.statusCode(), response.bodyAsString(), tookMs(start)))
+        .map(response -> ApiVerdicts.answer(query, response.status(), response.body().toString(), tookMs(start)))
         .otherwise(failure -> ApiVerdicts.noAnswer(query, failure, timeoutMs, tookMs(start)));
   }
 
   Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close();
   }
 
-  private Future<HttpResponse<Buffer>> send(ApiCheck api, String body, long timeoutMs) {
-    HttpRequest<Buffer> request;
-    try {
-      request = client.postAbs(api.url()).connectTimeout(timeoutMs).idleTimeout(timeoutMs);
-      api.headers().forEach(request::putHeader);
-    } catch (RuntimeException e) { // a URL or header the client refuses
-      return Future.failedFuture(new IllegalArgumentException("cannot call " + api.url() + ": " + e.getMessage()));
-    }
-    if (!request.headers().contains("Content-Type")) request.putHeader("Content-Type", "application/json");
-    return request.sendBuffer(Buffer.buffer(body)).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  private Future<OutboundClient.Response> send(ApiCheck api, String body, long timeoutMs) {
+    Map<String, String> headers = new LinkedHashMap<>(api.headers());
+    if (headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) headers.put("Content-Type", "application/json");
+    return client.send(HttpMethod.POST, api.url(), headers, Buffer.buffer(body), timeoutMs);
   }
 
   private static long tookMs(long startNanos) {

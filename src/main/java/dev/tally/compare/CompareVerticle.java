@@ -61,7 +61,7 @@ public final class CompareVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    apiChecker = new ApiTaskChecker(vertx);
+    apiChecker = new ApiTaskChecker(vertx, readers.outbound());
     var due = vertx.eventBus().<Job>consumer(Addresses.JOBS_DUE, m -> checkJob(m.body()));
     var tries = vertx.eventBus().<TryRequest>consumer(Addresses.COMPARE_TRY, m -> {
       long started = System.currentTimeMillis();

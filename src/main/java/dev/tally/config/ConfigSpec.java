@@ -42,7 +42,9 @@ public final class ConfigSpec {
       new ConfigKey("kafka.bootstrapServers", "", "Kafka brokers (host:port,...); empty: no Kafka ingestion", false),
       new ConfigKey("kafka.groupId", "tally", "consumer group shared by every Tally node", false),
       new ConfigKey("kafka.autoOffsetReset", "earliest", "where a new consumer group starts: earliest or latest", false),
-      new ConfigKey("kafka.maxPendingJobs", "20000", "pause Kafka partitions while this many jobs wait", false));
+      new ConfigKey("kafka.maxPendingJobs", "20000", "pause Kafka partitions while this many jobs wait", false),
+      new ConfigKey("outbound.allowHosts", "", "hosts HTTP data sources, Elasticsearch hosts, API tasks, callbacks and alert webhooks may call: names, *.domain, IPs, CIDRs (comma-separated); empty: any host. Link-local and cloud metadata addresses only if listed", false),
+      new ConfigKey("outbound.maxResponseBytes", "1048576", "largest answer read from an outbound request; a larger one is an error", false));
 
   private ConfigSpec() {
   }

@@ -1,8 +1,20 @@
 package dev.tally.config;
 
+import dev.tally.net.OutboundPolicy;
+
 /** The resolved configuration, as an immutable record tree. Each verticle is given its part. */
 public record TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
-                          Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster) {
+                          Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster, OutboundPolicy outbound) {
+  public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
+                     Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster) {
+    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, OutboundPolicy.DEFAULT);
+  }
+
+  /** The same configuration with another outbound policy (tests narrow it). */
+  public TallyConfig withOutbound(OutboundPolicy policy) {
+    return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, policy);
+  }
+
   /** The embedded defaults for everything not given: for tests and tools that build a config in code. */
   public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost) {
     this(http, store, queue, compareInstances, maxEventsPerPost, new Retention(24, 7), Kafka.NONE, RocketMq.DEFAULT);
@@ -114,6 +126,17 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
             s.getInt("kafka.maxPendingJobs")),
         new RocketMq(s.get("rocketmq.endpoints"), s.get("rocketmq.normalTopic"), s.get("rocketmq.priorityTopic"),
             s.get("rocketmq.delayTopic"), s.get("rocketmq.consumerGroup"), s.getInt("rocketmq.consumersPerNode")),
-        new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")));
+        new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")),
+        outbound(s));
+  }
+
+  private static OutboundPolicy outbound(Settings s) {
+    try {
+      return OutboundPolicy.parse(s.get("outbound.allowHosts"), Long.parseLong(s.get("outbound.maxResponseBytes").strip()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("outbound.maxResponseBytes must be a number of bytes, not " + s.get("outbound.maxResponseBytes"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 }

@@ -19,9 +19,12 @@ import dev.tally.store.ResultRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import dev.tally.net.OutboundClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ public final class CallbackVerticle extends VerticleBase {
   private final long pollMs;
   private final Metrics metrics;
   private WebClient web;
+  private OutboundClient out;
   private RepairApplier applier;
   private long timer = -1;
   private int inFlight;
@@ -68,6 +72,7 @@ public final class CallbackVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     web = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally").setFollowRedirects(false));
+    out = new OutboundClient(vertx, readers.outbound());
     applier = new RepairApplier(readers, web);
     poll();
     return Future.succeededFuture();
@@ -78,7 +83,7 @@ public final class CallbackVerticle extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(timer);
     web.close();
-    return Future.succeededFuture();
+    return out.close();
   }
 
   /**
@@ -139,15 +144,13 @@ public final class CallbackVerticle extends VerticleBase {
     long at = System.currentTimeMillis();
     long started = System.nanoTime();
     return Future.<Void>succeededFuture()
-        .compose(nothing -> web.postAbs(cb.url())
-            .timeout(CallbackRules.timeoutMs(cb))
-            .putHeader("Content-Type", "application/json")
-            .putHeader(Signer.TIMESTAMP_HEADER, Long.toString(at))
-            .putHeader(Signer.SIGNATURE_HEADER, Signer.signature(cb.secret(), at, body))
-            .sendBuffer(Buffer.buffer(body)))
+        .compose(nothing -> out.send(HttpMethod.POST, cb.url(), Map.of("Content-Type", "application/json",
+            Signer.TIMESTAMP_HEADER, Long.toString(at), Signer.SIGNATURE_HEADER, Signer.signature(cb.secret(), at, body)),
+            Buffer.buffer(body), CallbackRules.timeoutMs(cb)))
         .map(response -> {
-          int status = response.statusCode();
-          return new CallbackOutcome(attempt, status, status / 100 == 2 ? null : "HTTP " + status, tookMs(started), at);
+          int status = response.status();
+          String error = status / 100 == 2 ? null : "HTTP " + status + (status / 100 == 3 ? " (redirects are not followed)" : "");
+          return new CallbackOutcome(attempt, status, error, tookMs(started), at);
         })
         .otherwise(err -> new CallbackOutcome(attempt, null, describe(err), tookMs(started), at))
         .compose(outcome -> after(p, cb, result, outcome));

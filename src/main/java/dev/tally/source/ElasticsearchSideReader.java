@@ -16,6 +16,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import dev.tally.net.OutboundClient;
+import dev.tally.net.OutboundPolicy;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,11 +51,18 @@ public final class ElasticsearchSideReader implements SideReader {
   private final List<String> hosts;
   private final String authorization;
   private final WebClient client;
+  private final OutboundPolicy outbound;
   private final long timeoutMs;
   /** The host that answered last: reads start there. */
   private final AtomicInteger preferred = new AtomicInteger();
 
   public ElasticsearchSideReader(Vertx vertx, DataSource dataSource) {
+    this(vertx, dataSource, OutboundPolicy.DEFAULT);
+  }
+
+  /** {@code outbound}: each host URL is checked before each request (as written; its resolved address is not). */
+  public ElasticsearchSideReader(Vertx vertx, DataSource dataSource, OutboundPolicy outbound) {
+    this.outbound = outbound;
     this.hosts = dataSource.hosts().stream().map(ElasticsearchSideReader::stripTrailingSlash).toList();
     this.authorization = authorization(dataSource);
     this.timeoutMs = dataSource.timeoutOrDefault();
@@ -208,9 +218,11 @@ public final class ElasticsearchSideReader implements SideReader {
   }
 
   private Future<HttpResponse<Buffer>> request(Call call, String host, long timeout) {
+    Optional<String> refusal = outbound.refusalOfUrl(host);
+    if (refusal.isPresent()) return Future.failedFuture(new OutboundClient.Refused("outbound request refused: " + refusal.get()));
     HttpRequest<Buffer> request;
     try {
-      request = client.requestAbs(call.method(), host + call.path()).idleTimeout(timeout);
+      request = client.requestAbs(call.method(), host + call.path()).idleTimeout(timeout).followRedirects(false);
     } catch (RuntimeException e) { // a URL the client cannot parse, or a closed client
       return Future.failedFuture(new IllegalArgumentException("cannot request " + host + call.path() + ": " + e.getMessage()));
     }

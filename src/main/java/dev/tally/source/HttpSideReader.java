@@ -9,11 +9,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import dev.tally.net.OutboundClient;
+import dev.tally.net.OutboundPolicy;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,22 +23,26 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one entity from the user's HTTP API: GET (or POST with a JSON body) on a URL template whose values
- * are URL-encoded, then the entity at the JSON path of a 2xx JSON answer. 404 means missing.
+ * are URL-encoded, then the entity at the JSON path of a 2xx JSON answer. 404 means missing. Requests go through
+ * an {@link OutboundClient}: only to allowed hosts, no redirects followed, answers bounded in size.
  */
 public final class HttpSideReader implements SideReader {
   private static final Pattern ABSOLUTE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   private final DataSource dataSource;
-  private final WebClient client;
+  private final OutboundClient client;
   private final long timeoutMs;
 
   public HttpSideReader(Vertx vertx, DataSource dataSource) {
+    this(vertx, dataSource, OutboundPolicy.DEFAULT);
+  }
+
+  public HttpSideReader(Vertx vertx, DataSource dataSource, OutboundPolicy policy) {
     this.dataSource = dataSource;
     this.timeoutMs = dataSource.timeoutOrDefault();
     PoolOptions pool = new PoolOptions();
     if (dataSource.poolSize() != null) pool.setHttp1MaxSize(dataSource.poolSize()).setHttp2MaxSize(dataSource.poolSize());
-    this.client = WebClient.create(vertx,
-        new WebClientOptions().setConnectTimeout((int) timeoutMs).setUserAgent("Tally"), pool);
+    this.client = new OutboundClient(vertx, policy, new HttpClientOptions().setConnectTimeout((int) timeoutMs), pool);
   }
 
   /** What one read sends: everything rendered before any I/O, so a failure can still show it. */
@@ -81,8 +85,7 @@ public final class HttpSideReader implements SideReader {
 
   @Override
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close();
   }
 
   private Call call(SideSpec spec, Map<String, Object> data) {
@@ -118,29 +121,20 @@ public final class HttpSideReader implements SideReader {
     return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
-  private Future<HttpResponse<Buffer>> send(Call call) {
-    HttpRequest<Buffer> request;
-    try {
-      request = client.requestAbs(call.method(), call.url()).idleTimeout(timeoutMs);
-    } catch (RuntimeException e) { // a URL the client cannot parse, or a closed client
-      return Future.failedFuture(new IllegalArgumentException("cannot request " + call.url() + ": " + e.getMessage()));
+  private Future<OutboundClient.Response> send(Call call) {
+    Map<String, String> headers = new LinkedHashMap<>(dataSource.headers());
+    if (call.body() != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+      headers.put("Content-Type", "application/json");
     }
-    dataSource.headers().forEach(request::putHeader);
-    Future<HttpResponse<Buffer>> sent;
-    if (call.body() == null) {
-      sent = request.send();
-    } else {
-      if (!request.headers().contains("Content-Type")) request.putHeader("Content-Type", "application/json");
-      sent = request.sendBuffer(Buffer.buffer(call.body()));
-    }
-    return sent.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return client.send(call.method(), call.url(), headers, call.body() == null ? null : Buffer.buffer(call.body()), timeoutMs);
   }
 
-  private static SideRead toRead(HttpResponse<Buffer> response, Call call, JsonPath path, long start) {
-    int status = response.statusCode();
+  private static SideRead toRead(OutboundClient.Response response, Call call, JsonPath path, long start) {
+    int status = response.status();
     if (status == 404) return SideRead.missing(call.query(), call.params(), tookMs(start));
     if (status < 200 || status > 299) {
-      return SideRead.failed("HTTP " + status + " from " + call.query(), call.query(), call.params(), tookMs(start));
+      String redirect = status / 100 == 3 ? " (redirects are not followed)" : "";
+      return SideRead.failed("HTTP " + status + " from " + call.query() + redirect, call.query(), call.params(), tookMs(start));
     }
     Buffer body = response.body();
     if (body == null || body.length() == 0) return SideRead.missing(call.query(), call.params(), tookMs(start)); // 204

@@ -1,6 +1,7 @@
 package dev.tally.source;
 
 import dev.tally.model.DataSource;
+import dev.tally.net.OutboundPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -18,10 +19,22 @@ public final class SideReaders {
   }
 
   private final Vertx vertx;
+  private final OutboundPolicy outbound;
   private final Map<String, Entry> readers = new ConcurrentHashMap<>();
 
   public SideReaders(Vertx vertx) {
+    this(vertx, OutboundPolicy.DEFAULT);
+  }
+
+  /** @param outbound where HTTP data sources, Elasticsearch hosts and everything else Tally calls out to may go */
+  public SideReaders(Vertx vertx, OutboundPolicy outbound) {
     this.vertx = vertx;
+    this.outbound = outbound;
+  }
+
+  /** The node's outbound policy, for the other callers out (API tasks, callbacks, alerts) and for validation. */
+  public OutboundPolicy outbound() {
+    return outbound;
   }
 
   /** The reader for {@code dataSource}, created on first use. Creating one does not connect yet. */
@@ -53,9 +66,9 @@ public final class SideReaders {
     return switch (dataSource.kind()) {
       case MYSQL -> new MySqlSideReader(vertx, dataSource);
       case REDIS -> new RedisSideReader(vertx, dataSource);
-      case HTTP -> new HttpSideReader(vertx, dataSource);
+      case HTTP -> new HttpSideReader(vertx, dataSource, outbound);
       case POSTGRES -> new PostgresSideReader(vertx, dataSource);
-      case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource);
+      case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource, outbound);
     };
   }
 }

@@ -3,7 +3,9 @@ package dev.tally.ops.alert;
 import dev.tally.model.AlertChannel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.WebClient;
+import dev.tally.net.OutboundClient;
+import io.vertx.core.http.HttpMethod;
+import java.util.Map;
 import java.net.URI;
 
 /**
@@ -14,26 +16,24 @@ import java.net.URI;
 public final class AlertSender {
   public static final long TIMEOUT_MS = 10_000;
 
-  private final WebClient web;
+  private final OutboundClient web;
 
   /** A send's outcome: {@code statusCode} null when there was no answer. */
   public record Outcome(boolean ok, Integer statusCode, String error, long tookMs) {
   }
 
-  public AlertSender(WebClient web) {
+  public AlertSender(OutboundClient web) {
     this.web = web;
   }
 
   public Future<Outcome> send(AlertChannel channel, byte[] body) {
     long started = System.nanoTime();
     return Future.<Void>succeededFuture()
-        .compose(nothing -> web.postAbs(channel.url())
-            .timeout(TIMEOUT_MS)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(Buffer.buffer(body)))
+        .compose(nothing -> web.send(HttpMethod.POST, channel.url(), Map.of("Content-Type", "application/json"),
+            Buffer.buffer(body), TIMEOUT_MS))
         .map(response -> {
-          int status = response.statusCode();
-          String error = status / 100 != 2 ? "HTTP " + status : refusal(channel, response.bodyAsString());
+          int status = response.status();
+          String error = status / 100 != 2 ? "HTTP " + status : refusal(channel, response.body().toString());
           return new Outcome(error == null, status, error, tookMs(started));
         })
         .otherwise(err -> new Outcome(false, null, redact(describe(err), channel.url()), tookMs(started)));

@@ -12,8 +12,8 @@ import dev.tally.store.AlertRepository.Waiting;
 import dev.tally.store.ConfigCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import dev.tally.net.OutboundClient;
+import dev.tally.net.OutboundPolicy;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,15 +37,18 @@ public final class AlertVerticle extends VerticleBase {
   private final ConfigCache config;
   private final AlertRepository alerts;
   private final Supplier<String> publicUrl;
-  private WebClient web;
+  private OutboundClient web;
   private AlertSender sender;
   private final Metrics metrics;
+  private final OutboundPolicy outbound;
   private long timer = -1;
   private int inFlight;
   private boolean stopped;
 
   /** {@code publicUrl}: the base of the links in messages, without a trailing slash. */
-  public AlertVerticle(ConfigCache config, AlertRepository alerts, Supplier<String> publicUrl, Metrics metrics) {
+  public AlertVerticle(ConfigCache config, AlertRepository alerts, Supplier<String> publicUrl, Metrics metrics,
+                       OutboundPolicy outbound) {
+    this.outbound = outbound;
     this.config = config;
     this.alerts = alerts;
     this.publicUrl = publicUrl;
@@ -54,7 +57,7 @@ public final class AlertVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    web = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally").setFollowRedirects(false));
+    web = new OutboundClient(vertx, outbound);
     sender = new AlertSender(web);
     scheduleNext();
     return Future.succeededFuture();
@@ -64,8 +67,7 @@ public final class AlertVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    web.close();
-    return Future.succeededFuture();
+    return web.close();
   }
 
   /** Backoff before attempt {@code next} (2, 3, ...): 1 s, 2 s, 4 s, 8 s. */
