@@ -12,6 +12,7 @@ import dev.tally.model.Task;
 import dev.tally.ops.Metrics;
 import dev.tally.queue.JobQueue;
 import dev.tally.source.SideReaders;
+import dev.tally.secrets.SecretRefs;
 import dev.tally.store.CallbackRepository;
 import dev.tally.store.CallbackRepository.Pending;
 import dev.tally.store.ConfigCache;
@@ -143,7 +144,7 @@ public final class CallbackVerticle extends VerticleBase {
             .timeout(CallbackRules.timeoutMs(cb))
             .putHeader("Content-Type", "application/json")
             .putHeader(Signer.TIMESTAMP_HEADER, Long.toString(at))
-            .putHeader(Signer.SIGNATURE_HEADER, Signer.signature(cb.secret(), at, body))
+            .putHeader(Signer.SIGNATURE_HEADER, Signer.signature(SecretRefs.SYSTEM.resolve(cb.secret()), at, body))
             .sendBuffer(Buffer.buffer(body)))
         .map(response -> {
           int status = response.statusCode();
