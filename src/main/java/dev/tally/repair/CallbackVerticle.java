@@ -139,12 +139,12 @@ public final class CallbackVerticle extends VerticleBase {
     byte[] body = Json.writeBytes(result);
     long at = System.currentTimeMillis();
     long started = System.nanoTime();
-    return Future.<Void>succeededFuture()
-        .compose(nothing -> web.postAbs(cb.url())
+    return secret(cb)
+        .compose(secret -> web.postAbs(cb.url())
             .timeout(CallbackRules.timeoutMs(cb))
             .putHeader("Content-Type", "application/json")
             .putHeader(Signer.TIMESTAMP_HEADER, Long.toString(at))
-            .putHeader(Signer.SIGNATURE_HEADER, Signer.signature(SecretRefs.SYSTEM.resolve(cb.secret()), at, body))
+            .putHeader(Signer.SIGNATURE_HEADER, Signer.signature(secret, at, body))
             .sendBuffer(Buffer.buffer(body)))
         .map(response -> {
           int status = response.statusCode();
@@ -152,6 +152,13 @@ public final class CallbackVerticle extends VerticleBase {
         })
         .otherwise(err -> new CallbackOutcome(attempt, null, describe(err), tookMs(started), at))
         .compose(outcome -> after(p, cb, result, outcome));
+  }
+
+  /** The callback's secret, a reference resolved (a file read off the event loop); failed naming the reference. */
+  private Future<String> secret(Callback cb) {
+    String s = cb.secret();
+    if (s != null && s.startsWith(SecretRefs.FILE)) return vertx.executeBlocking(() -> SecretRefs.SYSTEM.resolve(s));
+    return Future.succeededFuture(s).map(SecretRefs.SYSTEM::resolve);
   }
 
   private Future<Void> after(Pending p, Callback cb, Result result, CallbackOutcome outcome) {
