@@ -28,7 +28,8 @@
 # TALLY_ROCKETMQ_CONSUMER_GROUP, TALLY_STORE_MYSQL_HOST/PORT/USER/PASSWORD); these are always set:
 # TALLY_STORE_KIND=mysql TALLY_STORE_MYSQL_DATABASE TALLY_QUEUE_KIND=rocketmq
 # TALLY_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 TALLY_CLUSTER_HOST=127.0.0.1 TALLY_CLUSTER_MEMBERS=127.0.0.1
-# TALLY_HTTP_HOST=127.0.0.1 TALLY_HTTP_PORT.
+# TALLY_HTTP_HOST=127.0.0.1 TALLY_HTTP_PORT; and, unless TALLY_SECRETS_KEY or TALLY_SECRETS_KEY_FILE is set,
+# TALLY_SECRETS_KEY_FILE=$RUN_DIR/secrets.key (generated once, shared by the nodes).
 #
 # Files in the run dir, per node i: node<i>.pid (the JVM's PID), node<i>.port, node<i>.log (its output).
 set -euo pipefail
@@ -100,8 +101,13 @@ ensure_jar() {
 
 # Starts node $1 on port $2, detached in its own session; prints its PID.
 launch() {
-  local i=$1 port=$2 pid_file=$RUN_DIR/node$1.pid log=$RUN_DIR/node$1.log detach=()
+  local i=$1 port=$2 pid_file=$RUN_DIR/node$1.pid log=$RUN_DIR/node$1.log detach=() key=()
   rm -f "$pid_file"
+  # a cluster needs one secrets key for every node: unless one is given, a key file in the run directory
+  if [[ -z ${TALLY_SECRETS_KEY:-} && -z ${TALLY_SECRETS_KEY_FILE:-} ]]; then
+    [[ -s $RUN_DIR/secrets.key ]] || (umask 077 && head -c 32 /dev/urandom | base64 >"$RUN_DIR/secrets.key")
+    key=(TALLY_SECRETS_KEY_FILE="$RUN_DIR/secrets.key")
+  fi
   printf '%s\n' "$port" >"$RUN_DIR/node$i.port"
   command -v setsid >/dev/null && detach=(setsid)
   # The child writes its own PID and then execs java, so the PID file holds the JVM's PID.
@@ -112,7 +118,7 @@ launch() {
     cd "$PROJECT_DIR"
     exec env TALLY_STORE_KIND=mysql TALLY_STORE_MYSQL_DATABASE="$DB" TALLY_QUEUE_KIND=rocketmq \
       TALLY_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_SERVERS" TALLY_CLUSTER_HOST=$HOST TALLY_CLUSTER_MEMBERS=$HOST \
-      TALLY_HTTP_HOST=$HOST TALLY_HTTP_PORT="$port" \
+      TALLY_HTTP_HOST=$HOST TALLY_HTTP_PORT="$port" "${key[@]}" \
       "${detach[@]}" bash -c 'echo $$ >"$0"; exec nohup "$@"' "$pid_file" \
       "$JAVA" ${CLUSTER_JAVA_OPTS:--Xmx384m} -Djava.awt.headless=true -jar "$JAR" --cluster
   ) </dev/null >>"$log" 2>&1 9>&- &

@@ -29,6 +29,8 @@ import dev.tally.queue.WaitingJobs;
 import dev.tally.repair.CallbackRules;
 import dev.tally.repair.CallbackVerticle;
 import dev.tally.source.SideReaders;
+import dev.tally.secrets.SecretBox;
+import dev.tally.secrets.SecretKeys;
 import dev.tally.store.AlertRepository;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.CallbackRepository;
@@ -46,6 +48,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,10 @@ public final class Main {
       if (clustered && !config.store().kind().equals("mysql")) {
         throw new ConfigException("--cluster needs the shared MySQL store: set store.kind=mysql (TALLY_STORE_KIND=mysql);"
             + " the embedded H2 store belongs to one node");
+      }
+      if (clustered && !SecretKeys.configured(config.store().secretsKeyFile(), System.getenv())) {
+        throw new ConfigException("--cluster needs a secrets key shared by every node: set " + SecretKeys.ENV_KEY
+            + " (base64 of 32 random bytes) or secrets.keyFile (TALLY_SECRETS_KEY_FILE)");
       }
     } catch (ConfigException e) {
       System.err.println("tally: " + e.getMessage() + " (see --help)");
@@ -111,11 +118,23 @@ public final class Main {
     LOG.info("store: {}", config.store());
     return Db.open(vertx, config.store())
         .compose(pool -> Migrations.apply(pool, config.store().kind().equals("mysql")).map(pool))
-        .compose(pool -> deploy(vertx, config, pool, metrics));
+        .compose(pool -> secrets(vertx, config, pool).compose(box -> deploy(vertx, config, pool, metrics, box)));
   }
 
-  private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics) {
-    ConfigCache cache = new ConfigCache(new ConfigRepository(pool));
+  /** The secrets key (loaded, or generated on a single node), then every secret not under it re-encrypted. */
+  private static Future<SecretBox> secrets(Vertx vertx, TallyConfig config, Pool pool) {
+    return vertx.executeBlocking(() -> SecretKeys.load(config.store().secretsKeyFile(), Path.of(config.store().h2Path()),
+            System.getenv(), vertx.isClustered()))
+        .compose(box -> new ConfigRepository(pool, box).rewrapSecrets()
+            .compose(n -> new AlertRepository(pool, box).rewrapSecrets().map(m -> n + m))
+            .map(n -> {
+              if (n > 0) LOG.info("secrets: re-encrypted the secrets of {} documents under key {}", n, box.currentKeyId());
+              return box;
+            }));
+  }
+
+  private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics, SecretBox secrets) {
+    ConfigCache cache = new ConfigCache(new ConfigRepository(pool, secrets));
     SideReaders readers = new SideReaders(vertx, config.outbound());
     JobRepository jobs = new JobRepository(pool);
     WaitingJobs waiting = new WaitingJobs();
@@ -139,7 +158,7 @@ public final class Main {
       metrics.gauge("tally_jobs_in_flight", rocketmq::inFlightCount);
     }
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
-    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, activity, local ? depth : null, rocketmq);
+    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, activity, local ? depth : null, rocketmq, secrets);
     ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
       Task task = cache.task(taskId);
       return task == null ? null : task.alert();
@@ -163,7 +182,7 @@ public final class Main {
             ? vertx.deployVerticle(new KafkaIngestVerticle(config.kafka(), cache, deadLetters, waiting::size, metrics))
             : Future.succeededFuture("no kafka"))
         .compose(v -> vertx.deployVerticle(api))
-        .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool),
+        .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool, secrets),
             () -> config.http().publicUrl(api.actualPort()), metrics, config.outbound())))
         .map(v -> api.actualPort());
   }

@@ -5,6 +5,7 @@ import dev.tally.source.SideReaders;
 import dev.tally.ops.Metrics;
 import dev.tally.net.OutboundClient;
 import dev.tally.ops.alert.AlertSender;
+import dev.tally.secrets.SecretBox;
 import dev.tally.store.AlertRepository;
 import dev.tally.ops.Activity;
 import dev.tally.ops.Reports;
@@ -37,11 +38,13 @@ public final class HttpApiVerticle extends VerticleBase {
   private final Activity activity;
   private final QueueDepth depth;
   private final RocketMqJobQueue rocketmq;
+  private final SecretBox secrets;
   private HttpServer server;
 
   /** {@code depth}: the local queue's counts, null with RocketMQ; {@code rocketmq}: the RocketMQ queue, null with the local one. */
   public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain,
-                         Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq) {
+                         Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq, SecretBox secrets) {
+    this.secrets = secrets;
     this.activity = activity;
     this.depth = depth;
     this.rocketmq = rocketmq;
@@ -54,9 +57,9 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ApiContext api = new ApiContext(vertx, new ConfigRepository(pool), cache, readers, new ResultRepository(pool),
+    ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost(), new AlertRepository(pool));
+        config.maxEventsPerPost(), new AlertRepository(pool, secrets));
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
     router.route("/api/*").handler(ctx -> {

@@ -16,6 +16,7 @@ public final class ConfigSpec {
       new ConfigKey("store.mysql.database", "tally", "database (created if missing)", false),
       new ConfigKey("store.mysql.user", "root", "store user", false),
       new ConfigKey("store.mysql.password", "", "store password (never logged)", true),
+      new ConfigKey("secrets.keyFile", "", "file of the keys sealing secrets in the store (empty: TALLY_SECRETS_KEY, else <store.h2.path>/secrets.key, generated)", false),
       new ConfigKey("store.poolSize", "8", "connections to the store", false),
       new ConfigKey("queue.kind", "local", "job queue: local (persisted in the store, timers in the scheduler) or rocketmq", false),
       new ConfigKey("queue.maxInFlight", "256", "jobs being checked at once on this node", false),

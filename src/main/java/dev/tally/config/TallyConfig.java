@@ -88,8 +88,14 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
+  /** {@code secretsKeyFile}: the key file of secrets in the store (empty: see {@link dev.tally.secrets.SecretKeys}). */
   public record Store(String kind, String h2Path, String mysqlHost, int mysqlPort, String mysqlDatabase,
-                      String mysqlUser, String mysqlPassword, int poolSize) {
+                      String mysqlUser, String mysqlPassword, int poolSize, String secretsKeyFile) {
+    public Store(String kind, String h2Path, String mysqlHost, int mysqlPort, String mysqlDatabase, String mysqlUser,
+                 String mysqlPassword, int poolSize) {
+      this(kind, h2Path, mysqlHost, mysqlPort, mysqlDatabase, mysqlUser, mysqlPassword, poolSize, "");
+    }
+
     @Override
     public String toString() {
       // the password never reaches a log line
@@ -116,7 +122,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl"), s.getInt("http.maxBodyBytes")),
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
-            s.get("store.mysql.password"), s.getInt("store.poolSize")),
+            s.get("store.mysql.password"), s.getInt("store.poolSize"), s.get("secrets.keyFile")),
         new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs"),
             s.getInt("queue.maxWaiting")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),

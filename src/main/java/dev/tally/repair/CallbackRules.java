@@ -1,5 +1,6 @@
 package dev.tally.repair;
 
+import dev.tally.secrets.SecretBox;
 import dev.tally.model.Callback;
 import dev.tally.model.DataSourceKind;
 import dev.tally.model.Result;
@@ -54,7 +55,7 @@ public final class CallbackRules {
     int timeoutMs = c.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : c.timeoutMs();
     if (timeoutMs < 1 || timeoutMs > 60_000) throw new ValidationException("callback.timeoutMs", "out of range", "1 to 60000");
     if (c.secret() == null || c.secret().isEmpty()) throw new ValidationException("callback.secret", "required");
-    if (c.secret().length() < MIN_SECRET_LENGTH) {
+    if (!SecretBox.isReference(c.secret()) && c.secret().length() < MIN_SECRET_LENGTH) { // a reference is checked when resolved
       throw new ValidationException("callback.secret", "too short", "at least " + MIN_SECRET_LENGTH + " characters");
     }
     return new Callback(c.url().trim(), on, c.secret(), maxAttempts, backoffMs, timeoutMs, c.recheckOn(), c.applyRepairOn());

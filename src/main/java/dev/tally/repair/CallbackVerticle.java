@@ -12,6 +12,7 @@ import dev.tally.model.Task;
 import dev.tally.ops.Metrics;
 import dev.tally.queue.JobQueue;
 import dev.tally.source.SideReaders;
+import dev.tally.secrets.SecretRefs;
 import dev.tally.store.CallbackRepository;
 import dev.tally.store.CallbackRepository.Pending;
 import dev.tally.store.ConfigCache;
@@ -143,9 +144,9 @@ public final class CallbackVerticle extends VerticleBase {
     byte[] body = Json.writeBytes(result);
     long at = System.currentTimeMillis();
     long started = System.nanoTime();
-    return Future.<Void>succeededFuture()
-        .compose(nothing -> out.send(HttpMethod.POST, cb.url(), Map.of("Content-Type", "application/json",
-            Signer.TIMESTAMP_HEADER, Long.toString(at), Signer.SIGNATURE_HEADER, Signer.signature(cb.secret(), at, body)),
+    return secret(cb)
+        .compose(secret -> out.send(HttpMethod.POST, cb.url(), Map.of("Content-Type", "application/json",
+            Signer.TIMESTAMP_HEADER, Long.toString(at), Signer.SIGNATURE_HEADER, Signer.signature(secret, at, body)),
             Buffer.buffer(body), CallbackRules.timeoutMs(cb)))
         .map(response -> {
           int status = response.status();
@@ -154,6 +155,13 @@ public final class CallbackVerticle extends VerticleBase {
         })
         .otherwise(err -> new CallbackOutcome(attempt, null, describe(err), tookMs(started), at))
         .compose(outcome -> after(p, cb, result, outcome));
+  }
+
+  /** The callback's secret, a reference resolved (a file read off the event loop); failed naming the reference. */
+  private Future<String> secret(Callback cb) {
+    String s = cb.secret();
+    if (s != null && s.startsWith(SecretRefs.FILE)) return vertx.executeBlocking(() -> SecretRefs.SYSTEM.resolve(s));
+    return Future.succeededFuture(s).map(SecretRefs.SYSTEM::resolve);
   }
 
   private Future<Void> after(Pending p, Callback cb, Result result, CallbackOutcome outcome) {

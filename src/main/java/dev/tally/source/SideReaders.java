@@ -2,6 +2,11 @@ package dev.tally.source;
 
 import dev.tally.model.DataSource;
 import dev.tally.net.OutboundPolicy;
+import dev.tally.model.Event;
+import dev.tally.model.SideRead;
+import dev.tally.model.SideSpec;
+import dev.tally.secrets.SecretBox;
+import dev.tally.secrets.SecretRefs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -62,7 +67,13 @@ public final class SideReaders {
   }
 
   /** A reader for one data source, not cached: for a connection test of settings not yet saved. */
-  public SideReader create(DataSource dataSource) {
+  public SideReader create(DataSource stored) {
+    DataSource dataSource;
+    try {
+      dataSource = resolved(stored);
+    } catch (SecretRefs.UnresolvedSecretException e) {
+      return new UnresolvedSideReader(e.getMessage());
+    }
     return switch (dataSource.kind()) {
       case MYSQL -> new MySqlSideReader(vertx, dataSource);
       case REDIS -> new RedisSideReader(vertx, dataSource);
@@ -70,5 +81,35 @@ public final class SideReaders {
       case POSTGRES -> new PostgresSideReader(vertx, dataSource);
       case ELASTICSEARCH -> new ElasticsearchSideReader(vertx, dataSource, outbound);
     };
+  }
+
+  /** The data source with its secret references ({@code env:}, {@code file:}) replaced by what they stand for. */
+  static DataSource resolved(DataSource d) {
+    SecretRefs refs = SecretRefs.SYSTEM;
+    if (!SecretBox.isReference(d.password()) && !SecretBox.isReference(d.apiKey())
+        && d.headers().values().stream().noneMatch(SecretBox::isReference)) {
+      return d;
+    }
+    return new DataSource(d.id(), d.name(), d.kind(), d.host(), d.port(), d.database(), d.user(), refs.resolve(d.password()),
+        d.redisDb(), d.baseUrl(), refs.resolveAll(d.headers()), d.timeoutMs(), d.poolSize(), d.hosts(), refs.resolve(d.apiKey()),
+        d.tls(), d.tlsCaFile(), d.keyPrefix(), d.redisMode(), d.masterName(), d.createdAt(), d.updatedAt());
+  }
+
+  /** The reader of a data source whose secret reference does not resolve: every read and test fails, naming it. */
+  private record UnresolvedSideReader(String reason) implements SideReader {
+    @Override
+    public Future<SideRead> read(SideSpec spec, Event event) {
+      return Future.failedFuture(reason);
+    }
+
+    @Override
+    public Future<Void> test() {
+      return Future.failedFuture(reason);
+    }
+
+    @Override
+    public Future<Void> close() {
+      return Future.succeededFuture();
+    }
   }
 }

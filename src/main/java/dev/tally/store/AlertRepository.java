@@ -7,6 +7,7 @@ import dev.tally.model.Ids;
 import dev.tally.model.Json;
 import dev.tally.model.Result;
 import dev.tally.model.Status;
+import dev.tally.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,10 +29,16 @@ public final class AlertRepository {
   private final Pool pool;
   private final Documents<AlertChannel> channels;
 
-  public AlertRepository(Pool pool) {
+  /** {@code secrets} seals the channels' URLs in the store. */
+  public AlertRepository(Pool pool, SecretBox secrets) {
     this.pool = pool;
     channels = new Documents<>(pool, "alert_channels", AlertChannel.class, null,
-        c -> new Object[] {c.id(), c.name(), c.kind().name(), c.createdAt(), c.updatedAt()});
+        c -> new Object[] {c.id(), c.name(), c.kind().name(), c.createdAt(), c.updatedAt()}, secrets, SecretFields.ALERT_CHANNEL);
+  }
+
+  /** Re-encrypts channel URLs stored in plain text or under an older key; answers how many channels. */
+  public Future<Integer> rewrapSecrets() {
+    return channels.rewrap();
   }
 
   public Future<List<AlertChannel>> channels() {

@@ -3,6 +3,7 @@ package dev.tally.store;
 import dev.tally.model.DataSource;
 import dev.tally.model.EventSource;
 import dev.tally.model.Task;
+import dev.tally.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -13,13 +14,19 @@ public final class ConfigRepository {
   private final Documents<EventSource> eventSources;
   private final Documents<Task> tasks;
 
-  public ConfigRepository(Pool pool) {
+  /** {@code secrets} seals data-source and task secrets in the store; readers get them open. */
+  public ConfigRepository(Pool pool, SecretBox secrets) {
     dataSources = new Documents<>(pool, "data_sources", DataSource.class, null,
-        d -> new Object[] {d.id(), d.name(), d.kind().name(), d.createdAt(), d.updatedAt()});
+        d -> new Object[] {d.id(), d.name(), d.kind().name(), d.createdAt(), d.updatedAt()}, secrets, SecretFields.DATA_SOURCE);
     eventSources = new Documents<>(pool, "event_sources", EventSource.class, null,
         e -> new Object[] {e.id(), e.name(), e.kind().name(), e.createdAt(), e.updatedAt()});
     tasks = new Documents<>(pool, "tasks", Task.class, "event_source_id",
-        t -> new Object[] {t.id(), t.name(), t.type().name(), t.eventSourceId(), t.createdAt(), t.updatedAt()});
+        t -> new Object[] {t.id(), t.name(), t.type().name(), t.eventSourceId(), t.createdAt(), t.updatedAt()}, secrets, SecretFields.TASK);
+  }
+
+  /** Re-encrypts under the current key the secrets stored in plain text or under an older key; answers how many documents. */
+  public Future<Integer> rewrapSecrets() {
+    return dataSources.rewrap().compose(n -> tasks.rewrap().map(m -> n + m));
   }
 
   public Future<List<DataSource>> dataSources() {

@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.model.Json;
+import dev.tally.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,9 +21,19 @@ final class Documents<T> {
   private final Class<T> type;
   private final String extraColumn;
   private final Function<T, Object[]> columns;
+  private final SecretBox box;
+  private final SecretFields<T> secrets;
 
   /** {@code columns} gives id, name, kind[, extra], createdAt, updatedAt of a document. */
   Documents(Pool pool, String table, Class<T> type, String extraColumn, Function<T, Object[]> columns) {
+    this(pool, table, type, extraColumn, columns, null, null);
+  }
+
+  /** The same, the document's {@code secrets} sealed by {@code box} in the store and opened when read. */
+  Documents(Pool pool, String table, Class<T> type, String extraColumn, Function<T, Object[]> columns, SecretBox box,
+            SecretFields<T> secrets) {
+    this.box = box;
+    this.secrets = secrets;
     this.pool = pool;
     this.table = table;
     this.type = type;
@@ -51,7 +62,7 @@ final class Documents<T> {
     String marks = extraColumn == null ? "?, ?, ?, ?, ?, ?" : "?, ?, ?, ?, ?, ?, ?";
     Tuple t = Tuple.tuple();
     for (Object o : c) t.addValue(o);
-    t.addString(Json.write(doc));
+    t.addString(stored(doc));
     return Writes.execute(pool, "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")", t).mapEmpty();
   }
 
@@ -65,7 +76,7 @@ final class Documents<T> {
       set += extraColumn + " = ?, ";
       t.addValue(c[i++]);
     }
-    t.addValue(c[i + 1]).addString(Json.write(doc)).addValue(c[0]);
+    t.addValue(c[i + 1]).addString(stored(doc)).addValue(c[0]);
     return Writes.execute(pool, "UPDATE " + table + " SET " + set + "updated_at = ?, body = ? WHERE id = ?", t)
         .map(rows -> rows.rowCount() > 0);
   }
@@ -81,6 +92,38 @@ final class Documents<T> {
   }
 
   private T decode(Row row) {
-    return Json.read(row.getString(0), type);
+    T doc = Json.read(row.getString(0), type);
+    return secrets == null ? doc : secrets.map(doc, box::open);
+  }
+
+  private String stored(T doc) {
+    return Json.write(secrets == null ? doc : secrets.map(doc, box::seal));
+  }
+
+  /**
+   * Re-encrypts under the current key every document holding a secret in plain text or sealed under an older
+   * key; answers how many were rewritten. Each row is rewritten only if its body is still the one read, so an
+   * edit made meanwhile wins (and is sealed under the current key anyway).
+   */
+  Future<Integer> rewrap() {
+    if (secrets == null) return Future.succeededFuture(0);
+    return pool.query("SELECT id, body FROM " + table).execute().compose(rows -> {
+      List<Tuple> stale = new ArrayList<>();
+      for (Row r : rows) {
+        T raw = Json.read(r.getString(1), type);
+        boolean[] old = {false};
+        secrets.map(raw, v -> {
+          if (!box.isCurrent(v)) old[0] = true;
+          return v;
+        });
+        if (old[0]) stale.add(Tuple.of(stored(secrets.map(raw, box::open)), r.getString(0), r.getString(1)));
+      }
+      Future<Integer> done = Future.succeededFuture(0);
+      for (Tuple t : stale) {
+        done = done.compose(n -> Writes.execute(pool, "UPDATE " + table + " SET body = ? WHERE id = ? AND body = ?", t)
+            .map(u -> n + u.rowCount()));
+      }
+      return done;
+    });
   }
 }

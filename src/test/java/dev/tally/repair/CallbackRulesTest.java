@@ -47,6 +47,8 @@ class CallbackRulesTest {
     assertEquals("callback.secret", refusedField(callback("http://h/x", "ALL", null, 1, null, 1)));
     assertEquals("callback.secret", refusedField(callback("http://h/x", "ALL", "fifteen-chars!!", 1, null, 1)));
     assertEquals("ALL", CallbackRules.validate(callback("http://h/x", "all", SECRET, 20, 0L, 60_000), DataSourceKind.HTTP).on());
+    // a reference is short; the secret it names is resolved when the callback is called
+    assertEquals("env:CB_KEY", CallbackRules.validate(callback("http://h/x", "ALL", "env:CB_KEY", 1, null, 1), DataSourceKind.HTTP).secret());
   }
 
   @Test

@@ -55,7 +55,7 @@ class AlertRepositoryTest extends BothStoresTest {
     Pool pool = StoreFixture.open(vertx, cfg);
     ResultRepository results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
     JobRepository jobs = new JobRepository(pool);
-    AlertRepository alerts = new AlertRepository(pool);
+    AlertRepository alerts = new AlertRepository(pool, StoreFixture.secrets());
 
     // 40 failures recorded by concurrent transactions (as several nodes' writers would), plus what is not alerted on
     List<Future<Boolean>> writes = new ArrayList<>();
@@ -75,7 +75,7 @@ class AlertRepositoryTest extends BothStoresTest {
     // the counts are in the store: a restarted node finds them
     await(pool.close());
     pool = await(Db.open(vertx, cfg));
-    alerts = new AlertRepository(pool);
+    alerts = new AlertRepository(pool, StoreFixture.secrets());
     results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
     jobs = new JobRepository(pool);
     assertEquals(40, waiting(alerts));

@@ -1,11 +1,15 @@
 package dev.tally.store;
 
 import dev.tally.config.TallyConfig;
+import dev.tally.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Opens a migrated store of either kind for a test: a fresh H2 directory, or a fresh MariaDB database. */
@@ -22,8 +26,30 @@ public final class StoreFixture {
     return new TallyConfig.Store("h2", dir.toString(), "127.0.0.1", 3306, "unused", "root", "", 4);
   }
 
+  /** A MariaDB store; its secrets key is a file shared by every node of this JVM (as a cluster's must be). */
   public static TallyConfig.Store mysql(String database) {
-    return new TallyConfig.Store("mysql", "unused", "127.0.0.1", 3306, database, "root", "", 4);
+    return new TallyConfig.Store("mysql", "unused", "127.0.0.1", 3306, database, "root", "", 4, SHARED_KEY_FILE.toString());
+  }
+
+  /** A box with a fresh random key, for repositories opened directly. */
+  public static SecretBox secrets() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return new SecretBox(key, List.of());
+  }
+
+  private static final Path SHARED_KEY_FILE = sharedKeyFile();
+
+  private static Path sharedKeyFile() {
+    try {
+      Path file = Files.createTempDirectory("tally-key-").resolve("secrets.key");
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public static Pool open(Vertx vertx, TallyConfig.Store cfg) throws Exception {

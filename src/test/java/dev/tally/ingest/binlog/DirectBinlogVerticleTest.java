@@ -60,7 +60,7 @@ class DirectBinlogVerticleTest {
     mariadb = BinlogServer.pool(vertx);
     BinlogServer.require(mariadb);
     Pool store = StoreFixture.open(vertx, StoreFixture.h2());
-    repository = new ConfigRepository(store);
+    repository = new ConfigRepository(store, StoreFixture.secrets());
     cache = new ConfigCache(repository);
     positions = new BinlogPositionRepository(store);
     for (String t : List.of(table, otherTable)) {
