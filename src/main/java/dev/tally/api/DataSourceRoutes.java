@@ -59,8 +59,8 @@ final class DataSourceRoutes {
   private void create(RoutingContext ctx) {
     DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
     long now = System.currentTimeMillis();
-    DataSource ds = allowed(validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
-        .withIdentity(Http.idOrNew(in.id(), "id"), in.password(), in.apiKey(), now, now)));
+    DataSource ds = allowed(validate(in.withSecrets(in.password(), in.apiKey(), ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
+        .withIdentity(Http.idOrNew(in.id(), "id"), now, now)));
     Http.respond(ctx, 201, api.config().dataSource(ds.id())
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
@@ -75,8 +75,8 @@ final class DataSourceRoutes {
       // an absent secret keeps the stored one: clients never get it back to resend it
       String password = in.password() != null ? in.password() : old.password();
       String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
-      DataSource ds = allowed(validate(withHeaders(in, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
-          .withIdentity(old.id(), password, apiKey, old.createdAt(), System.currentTimeMillis())));
+      DataSource ds = allowed(validate(in.withSecrets(password, apiKey, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
+          .withIdentity(old.id(), old.createdAt(), System.currentTimeMillis())));
       return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
     }));
   }
@@ -156,12 +156,6 @@ final class DataSourceRoutes {
 
   private static List<Map<String, String>> entries(List<Catalog.Entry> entries) {
     return entries.stream().map(e -> e.type() == null ? Map.of("name", e.name()) : Map.of("name", e.name(), "type", e.type())).toList();
-  }
-
-  private static DataSource withHeaders(DataSource ds, Map<String, String> headers) {
-    return new DataSource(ds.id(), ds.name(), ds.kind(), ds.host(), ds.port(), ds.database(), ds.user(), ds.password(),
-        ds.redisDb(), ds.baseUrl(), headers, ds.timeoutMs(), ds.poolSize(), ds.hosts(), ds.apiKey(), ds.tls(), ds.tlsCaFile(),
-        ds.keyPrefix(), ds.redisMode(), ds.masterName(), ds.createdAt(), ds.updatedAt());
   }
 
   private static boolean uses(Task t, String dataSourceId) {

@@ -57,7 +57,7 @@ final class TaskRoutes {
   private void create(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     long now = System.currentTimeMillis();
-    Task task = validate(withIdentity(ApiHeaders.keepStored(in, null), Http.idOrNew(in.id(), "id"), now, now));
+    Task task = validate(ApiHeaders.keepStored(in, null).withIdentity(Http.idOrNew(in.id(), "id"), now, now));
     Http.respond(ctx, 201, alertChannelsExist(task).compose(v -> api.config().task(task.id()))
         .compose(clash -> clash != null
             ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
@@ -69,7 +69,7 @@ final class TaskRoutes {
   private void update(RoutingContext ctx) {
     Task in = Json.readInput(Http.body(ctx), Task.class);
     Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(withIdentity(keepSecret(ApiHeaders.keepStored(in, old), old), old.id(), old.createdAt(),
+      Task task = validate(keepSecret(ApiHeaders.keepStored(in, old), old).withIdentity(old.id(), old.createdAt(),
           System.currentTimeMillis()));
       return alertChannelsExist(task).compose(v -> api.config().update(task))
           .compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
@@ -123,10 +123,6 @@ final class TaskRoutes {
       }
       return Future.succeededFuture();
     });
-  }
-
-  private static Task withIdentity(Task in, String id, long createdAt, long updatedAt) {
-    return in.withIdentity(id, createdAt, updatedAt);
   }
 
   private Task validate(Task t) {

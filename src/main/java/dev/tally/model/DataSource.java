@@ -31,10 +31,16 @@ public record DataSource(String id, String name, DataSourceKind kind,
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
-  /** The same settings with other secrets and times (the API keeps stored secrets a client did not resend). */
-  public DataSource withIdentity(String newId, String newPassword, String newApiKey, long newCreatedAt, long newUpdatedAt) {
-    return new DataSource(newId, name, kind, host, port, database, user, newPassword, redisDb, baseUrl, headers,
-        timeoutMs, poolSize, hosts, newApiKey, tls, tlsCaFile, keyPrefix, redisMode, masterName, newCreatedAt, newUpdatedAt);
+  /** The same settings with another id and times. */
+  public DataSource withIdentity(String newId, long newCreatedAt, long newUpdatedAt) {
+    return new DataSource(newId, name, kind, host, port, database, user, password, redisDb, baseUrl, headers,
+        timeoutMs, poolSize, hosts, apiKey, tls, tlsCaFile, keyPrefix, redisMode, masterName, newCreatedAt, newUpdatedAt);
+  }
+
+  /** The same settings with other secrets: the ones the store seals and the readers resolve. */
+  public DataSource withSecrets(String newPassword, String newApiKey, Map<String, String> newHeaders) {
+    return new DataSource(id, name, kind, host, port, database, user, newPassword, redisDb, baseUrl, newHeaders,
+        timeoutMs, poolSize, hosts, newApiKey, tls, tlsCaFile, keyPrefix, redisMode, masterName, createdAt, updatedAt);
   }
 
   public boolean tlsOn() {

@@ -90,9 +90,7 @@ public final class SideReaders {
         && d.headers().values().stream().noneMatch(SecretBox::isReference)) {
       return d;
     }
-    return new DataSource(d.id(), d.name(), d.kind(), d.host(), d.port(), d.database(), d.user(), refs.resolve(d.password()),
-        d.redisDb(), d.baseUrl(), refs.resolveAll(d.headers()), d.timeoutMs(), d.poolSize(), d.hosts(), refs.resolve(d.apiKey()),
-        d.tls(), d.tlsCaFile(), d.keyPrefix(), d.redisMode(), d.masterName(), d.createdAt(), d.updatedAt());
+    return d.withSecrets(refs.resolve(d.password()), refs.resolve(d.apiKey()), refs.resolveAll(d.headers()));
   }
 
   /** The reader of a data source whose secret reference does not resolve: every read and test fails, naming it. */

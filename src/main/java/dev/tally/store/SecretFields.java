@@ -16,10 +16,8 @@ import java.util.function.UnaryOperator;
 interface SecretFields<T> {
   T map(T doc, UnaryOperator<String> f);
 
-  SecretFields<DataSource> DATA_SOURCE = (d, f) -> new DataSource(d.id(), d.name(), d.kind(), d.host(), d.port(),
-      d.database(), d.user(), f.apply(d.password()), d.redisDb(), d.baseUrl(), values(d.headers(), f), d.timeoutMs(),
-      d.poolSize(), d.hosts(), f.apply(d.apiKey()), d.tls(), d.tlsCaFile(), d.keyPrefix(), d.redisMode(), d.masterName(),
-      d.createdAt(), d.updatedAt());
+  SecretFields<DataSource> DATA_SOURCE = (d, f) -> d.withSecrets(f.apply(d.password()), f.apply(d.apiKey()),
+      values(d.headers(), f));
 
   SecretFields<Task> TASK = (t, f) -> {
     Task out = t.callback() == null ? t : t.withCallback(t.callback().withSecret(f.apply(t.callback().secret())));

@@ -83,7 +83,7 @@ class SideReadersTest {
     assertInstanceOf(RedisSideReader.class, readers.reader(redis("r", 1)));
     assertInstanceOf(MySqlSideReader.class, readers.reader(SqlSideReaderTestBase.sqlDataSource(DataSourceKind.MYSQL, 3306, "root")));
     assertInstanceOf(PostgresSideReader.class, readers.reader(SqlSideReaderTestBase.sqlDataSource(DataSourceKind.POSTGRES, 5432, "postgres")
-        .withIdentity("pg", "", null, 0L, 0L)));
+        .withIdentity("pg", 0L, 0L)));
     assertInstanceOf(HttpSideReader.class, readers.reader(new DataSource("h", "h", DataSourceKind.HTTP, null, null,
         null, null, null, null, "http://127.0.0.1:1", null, null, null, null, null, null, null, null, null, null, 0L, 0L)));
   }
