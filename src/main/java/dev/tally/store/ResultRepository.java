@@ -93,7 +93,7 @@ public final class ResultRepository {
             toWrite.stream().map(Completion::result).filter(followed).forEach(called::add);
             return storeResults(conn, toWrite, called)
                 .compose(v -> addPendingCallbacks(conn, called))
-                .compose(v -> linkRechecks(conn, toWrite, 0))
+                .compose(v -> linkRechecks(conn, toWrite))
                 .compose(v -> addCounts(conn, toWrite))
                 .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
                 .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
@@ -164,12 +164,16 @@ public final class ResultRepository {
   }
 
   /** Shows each re-check's verdict on the result it re-checks. */
-  private Future<Void> linkRechecks(SqlConnection conn, List<Completion> fresh, int i) {
-    if (i == fresh.size()) return Future.succeededFuture();
-    Result r = fresh.get(i).result();
-    if (r.recheckOf() == null) return linkRechecks(conn, fresh, i + 1);
-    return updateBody(conn, r.recheckOf(), original -> original.withRecheck(new Recheck(r.id(), r.status())))
-        .compose(v -> linkRechecks(conn, fresh, i + 1));
+  /** Links each re-check to the result it re-checks, one after the other on the transaction's connection. */
+  private Future<Void> linkRechecks(SqlConnection conn, List<Completion> fresh) {
+    Future<Void> linked = Future.succeededFuture();
+    for (Completion c : fresh) {
+      Result r = c.result();
+      if (r.recheckOf() == null) continue;
+      linked = linked.compose(v -> updateBody(conn, r.recheckOf(), original -> original.withRecheck(new Recheck(r.id(), r.status())))
+          .mapEmpty());
+    }
+    return linked;
   }
 
   /**
