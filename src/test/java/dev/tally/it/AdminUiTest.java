@@ -26,6 +26,8 @@ import org.openqa.selenium.WebElement;
  * (discrepancies, reports, live, alerts) are tested only once their endpoint answers.
  */
 class AdminUiTest {
+  /** A Redis database of its own, so the key catalog's bounded SCAN reaches this test's keys however full db 0 is. */
+  static final int REDIS_DB = 12;
   static TallyInProcess tally;
   static Services services;
   static ApiClient api;
@@ -41,7 +43,7 @@ class AdminUiTest {
     assertTrue(HeadlessChromium.installed(), "no /usr/bin/chromium or /usr/bin/chromedriver: scripts/test.sh installs them");
     tally = new TallyInProcess();
     api = tally.api;
-    services = new Services(tally.vertx);
+    services = new Services(tally.vertx, REDIS_DB);
     table = services.prefix + "_orders";
     services.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, status VARCHAR(20), amount DECIMAL(10,2))",
         "INSERT INTO " + table + " VALUES (1, 'PAID', 12.50), (2, 'PAID', 10.00)");
@@ -49,7 +51,8 @@ class AdminUiTest {
     services.redis("SET", services.prefix + ":order:2", "{\"status\":\"NEW\",\"amount\":10.01}");
     mysql = api.create("/api/v1/data-sources", "{\"name\":\"shop db\",\"kind\":\"MYSQL\",\"host\":\"127.0.0.1\",\"port\":3306,"
         + "\"database\":\"test\",\"user\":\"root\",\"password\":\"\"}").id();
-    redis = api.create("/api/v1/data-sources", "{\"name\":\"order cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":6379}").id();
+    redis = api.create("/api/v1/data-sources", "{\"name\":\"order cache\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":6379,"
+        + "\"redisDb\":" + REDIS_DB + "}").id();
     events = api.create("/api/v1/event-sources", "{\"name\":\"order changes\",\"kind\":\"API\"}").id();
     seedTask = api.create("/api/v1/tasks", """
         {"name": "seed", "eventSourceId": "%s", "type": "CONFIG",

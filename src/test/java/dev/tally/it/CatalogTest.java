@@ -26,12 +26,19 @@ class CatalogTest {
   static SearchIndex index;
   static String p;
   static final int MANY = 150;
+  /**
+   * A Redis database of this test's own: SCAN makes a bounded number of round trips, so in the database every other
+   * test fills it would stop before it reached these keys.
+   */
+  static final int REDIS_DB = 11;
+  static Services keys;
 
   @BeforeAll
   static void setUp() throws Exception {
     tally = new TallyInProcess();
     api = tally.api;
     services = new Services(tally.vertx);
+    keys = new Services(tally.vertx, REDIS_DB);
     p = services.prefix;
     services.sql("CREATE TABLE " + p + "_orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2), status VARCHAR(20))",
         "CREATE TABLE " + p + "_lines (order_id BIGINT, sku VARCHAR(20))");
@@ -47,7 +54,8 @@ class CatalogTest {
     services.pgSql("DROP TABLE IF EXISTS " + p + "_ledger", "DROP TABLE IF EXISTS " + p + "_other");
     List<String> del = new ArrayList<>(List.of("DEL", p + ":order:1", p + ":order:2", p + ":a*b", p + ":axb"));
     for (int i = 0; i < MANY; i++) del.add(p + ":many:" + i);
-    services.redis(del.toArray(String[]::new));
+    keys.redis(del.toArray(String[]::new));
+    keys.close();
     services.close();
     index.close();
     tally.close();
@@ -111,12 +119,12 @@ class CatalogTest {
 
   @Test
   void redisListsKeysUnderThePrefixWithTheirTypes() throws Exception {
-    services.redis("SET", p + ":order:1", "{}");
-    services.redis("HSET", p + ":order:2", "status", "PAID");
-    services.redis("SET", p + ":a*b", "1");
-    services.redis("SET", p + ":axb", "1");
+    keys.redis("SET", p + ":order:1", "{}");
+    keys.redis("HSET", p + ":order:2", "status", "PAID");
+    keys.redis("SET", p + ":a*b", "1");
+    keys.redis("SET", p + ":axb", "1");
     String id = api.create("/api/v1/data-sources", "{\"name\":\"catalog redis\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\","
-        + "\"port\":6379,\"keyPrefix\":\"" + p + ":\"}").id();
+        + "\"port\":6379,\"redisDb\":" + REDIS_DB + ",\"keyPrefix\":\"" + p + ":\"}").id();
 
     JsonNode orders = catalog(id, "?prefix=order:");
     assertEquals("REDIS", orders.get("kind").asText());
@@ -135,9 +143,9 @@ class CatalogTest {
       mset[1 + 2 * i] = p + ":many:" + i;
       mset[2 + 2 * i] = "v";
     }
-    services.redis(mset);
+    keys.redis(mset);
     String id = api.create("/api/v1/data-sources", "{\"name\":\"catalog redis many\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\","
-        + "\"port\":6379}").id();
+        + "\"port\":6379,\"redisDb\":" + REDIS_DB + "}").id();
     JsonNode c = catalog(id, "?prefix=" + enc(p + ":many:"));
     assertEquals(100, c.get("keys").size(), c.toString());
     assertTrue(c.get("truncated").asBoolean());

@@ -26,11 +26,16 @@ public final class Services implements AutoCloseable {
   private final Vertx vertx;
 
   public Services(Vertx vertx) {
+    this(vertx, 0);
+  }
+
+  /** With Redis commands going to database {@code redisDb}, for a test that must see only its own keys there. */
+  public Services(Vertx vertx, int redisDb) {
     this.vertx = vertx;
     mysql = MySQLBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .connectingTo(new MySQLConnectOptions().setHost("127.0.0.1").setPort(3306).setUser("root").setPassword("").setDatabase("test"))
         .using(vertx).build();
-    redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/0");
+    redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/" + redisDb);
   }
 
   public void sql(String... statements) throws Exception {
