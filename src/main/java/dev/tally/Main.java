@@ -116,6 +116,10 @@ public final class Main {
   public static Future<Integer> start(Vertx vertx, TallyConfig config, Metrics metrics) {
     RecordCodec.registerAll(vertx);
     LOG.info("store: {}", config.store());
+    if (config.auth().open()) {
+      LOG.warn("auth.mode=open: NO SIGN-IN. Every request acts as an owner of every team. Development only;"
+          + " never expose this node to a network");
+    }
     return Db.open(vertx, config.store())
         .compose(pool -> Migrations.apply(pool, config.store().kind().equals("mysql")).map(pool))
         .compose(pool -> secrets(vertx, config, pool).compose(box -> deploy(vertx, config, pool, metrics, box)));

@@ -25,6 +25,20 @@ final class ApiErrors {
     }
   }
 
+  /** A request without valid credentials (401). */
+  static final class Unauthenticated extends RuntimeException {
+    Unauthenticated(String message) {
+      super(message);
+    }
+  }
+
+  /** A caller whose role does not allow the request (403). */
+  static final class Forbidden extends RuntimeException {
+    Forbidden(String message) {
+      super(message);
+    }
+  }
+
   private ApiErrors() {
   }
 
@@ -51,6 +65,11 @@ final class ApiErrors {
       send(ctx, 503, Failures.errorJson(new ValidationException(null, "temporarily unavailable", failure.getMessage())));
     } else if (failure instanceof NotFound n) {
       send(ctx, 404, Failures.errorJson(new ValidationException(null, n.getMessage())));
+    } else if (failure instanceof Unauthenticated u) {
+      ctx.response().putHeader("www-authenticate", "Bearer realm=\"tally\"");
+      send(ctx, 401, Failures.errorJson(new ValidationException(null, "unauthenticated", u.getMessage())));
+    } else if (failure instanceof Forbidden f) {
+      send(ctx, 403, Failures.errorJson(new ValidationException(null, "forbidden", f.getMessage())));
     } else if (failure instanceof Conflict c) {
       send(ctx, 409, Failures.errorJson(new ValidationException(null, c.getMessage())));
     } else {

@@ -68,6 +68,7 @@ public final class HttpApiVerticle extends VerticleBase {
       ctx.next();
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.route("/api/*").handler(new AuthHandler(config.auth(), new dev.tally.store.AuthRepository(pool)));
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);

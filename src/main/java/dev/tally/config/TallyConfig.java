@@ -4,15 +4,34 @@ import dev.tally.net.OutboundPolicy;
 
 /** The resolved configuration, as an immutable record tree. Each verticle is given its part. */
 public record TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
-                          Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster, OutboundPolicy outbound) {
+                          Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster, OutboundPolicy outbound,
+                          Auth auth) {
   public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
                      Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster) {
-    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, OutboundPolicy.DEFAULT);
+    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, OutboundPolicy.DEFAULT,
+        Auth.CLOSED);
   }
 
   /** The same configuration with another outbound policy (tests narrow it). */
   public TallyConfig withOutbound(OutboundPolicy policy) {
-    return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, policy);
+    return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, policy,
+        auth);
+  }
+
+  /** The same configuration with other authentication settings (tests open it, or close it). */
+  public TallyConfig withAuth(Auth newAuth) {
+    return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster,
+        outbound, newAuth);
+  }
+
+  /**
+   * Who may call: {@code open} lets every request in as an owner (development only, warned at start); otherwise
+   * requests need a session, a personal API token or (for ingestion) an event source's token. Sessions last
+   * {@code sessionHours}.
+   */
+  public record Auth(boolean open, int sessionHours) {
+    public static final Auth CLOSED = new Auth(false, 12);
+    public static final Auth OPEN = new Auth(true, 12);
   }
 
   /** The embedded defaults for everything not given: for tests and tools that build a config in code. */
@@ -133,7 +152,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new RocketMq(s.get("rocketmq.endpoints"), s.get("rocketmq.normalTopic"), s.get("rocketmq.priorityTopic"),
             s.get("rocketmq.delayTopic"), s.get("rocketmq.consumerGroup"), s.getInt("rocketmq.consumersPerNode")),
         new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")),
-        outbound(s));
+        outbound(s),
+        new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours")));
   }
 
   private static OutboundPolicy outbound(Settings s) {

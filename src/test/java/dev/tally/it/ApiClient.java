@@ -13,6 +13,8 @@ import java.util.function.Predicate;
 public final class ApiClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  /** Sent as {@code Authorization: Bearer <token>} when set. */
+  private final String bearer;
 
   public record Response(int status, JsonNode body, String text) {
     public String id() {
@@ -26,7 +28,17 @@ public final class ApiClient {
   }
 
   public ApiClient(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, null);
+  }
+
+  private ApiClient(String base, String bearer) {
+    this.base = base;
+    this.bearer = bearer;
+  }
+
+  /** The same node, each request carrying {@code Authorization: Bearer token}. */
+  public ApiClient withBearer(String token) {
+    return new ApiClient(base, token);
   }
 
   /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
@@ -93,6 +105,7 @@ public final class ApiClient {
   }
 
   private Response send(HttpRequest.Builder request) throws Exception {
+    if (bearer != null) request.header("authorization", "Bearer " + bearer);
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     boolean json = r.headers().firstValue("content-type").orElse("").startsWith("application/json");
     JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;

@@ -41,9 +41,17 @@ public final class TallyInProcess implements AutoCloseable {
     return onRocketMq(mq.normalTopic(), mq.priorityTopic(), mq.delayTopic(), groupPrefix + Long.toHexString(System.nanoTime()), 1000);
   }
 
-  /** A node on a Vert.x of its own, whose meters (Vert.x's and Tally's) are scraped at /metrics. */
+  /**
+   * A node on a Vert.x of its own, whose meters (Vert.x's and Tally's) are scraped at /metrics. It runs in open
+   * mode (no sign-in), as tests of everything but access control want; {@link #closed} makes one that does not.
+   */
   public TallyInProcess(TallyConfig config) throws Exception {
-    this(config, new Metrics());
+    this(config.withAuth(TallyConfig.Auth.OPEN), new Metrics());
+  }
+
+  /** A node with the configuration's own authentication settings (closed, for a config built in code). */
+  public static TallyInProcess closed(TallyConfig config) throws Exception {
+    return new TallyInProcess(config, new Metrics());
   }
 
   private TallyInProcess(TallyConfig config, Metrics metrics) throws Exception {
@@ -52,10 +60,10 @@ public final class TallyInProcess implements AutoCloseable {
     api = new ApiClient(port);
   }
 
-  /** A node on a Vert.x of the caller's, e.g. a clustered one. */
+  /** A node on a Vert.x of the caller's, e.g. a clustered one (in open mode). */
   public TallyInProcess(Vertx vertx, TallyConfig config) throws Exception {
     this.vertx = vertx;
-    int port = await(Main.start(vertx, config));
+    int port = await(Main.start(vertx, config.withAuth(TallyConfig.Auth.OPEN)));
     api = new ApiClient(port);
   }
 

@@ -11,12 +11,16 @@ final class TallyJar {
   private TallyJar() {
   }
 
-  /** Starts target/tally.jar with an H2 store in {@code dataDir} and waits until /health answers UP. */
+  /**
+   * Starts target/tally.jar with an H2 store in {@code dataDir}, in open mode (no sign-in) unless the settings
+   * say otherwise, and waits until /health answers UP.
+   */
   static Process start(Path dataDir, int port, String... settings) throws Exception {
     File jar = new File("target/tally.jar");
     if (!jar.exists()) throw new AssertionError("run after mvn package: " + jar + " is missing");
     List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", jar.getAbsolutePath(),
         "--http.host=127.0.0.1", "--http.port=" + port, "--store.h2.path=" + dataDir));
+    if (List.of(settings).stream().noneMatch(s -> s.startsWith("--auth.mode="))) command.add("--auth.mode=open");
     command.addAll(List.of(settings));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();

@@ -1,0 +1,45 @@
+package dev.tally.api;
+
+import dev.tally.auth.Caller;
+import dev.tally.auth.Role;
+import dev.tally.auth.Teams;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
+
+/** What the caller of a request may do; the route classes ask here before acting. */
+final class Access {
+  private Access() {
+  }
+
+  /** The caller {@link AuthHandler} put on the request. */
+  static Caller caller(RoutingContext ctx) {
+    Caller caller = ctx.get(AuthHandler.CALLER);
+    if (caller == null) throw new ApiErrors.Unauthenticated("sign in, or send Authorization: Bearer <token>");
+    return caller;
+  }
+
+  /** Fails the request with 403 unless the caller holds at least {@code role} in {@code team}. */
+  static void require(RoutingContext ctx, String team, Role role) {
+    String t = Teams.of(team);
+    if (!caller(ctx).can(t, role)) throw new ApiErrors.Forbidden("needs role " + role.json() + " in team " + t);
+  }
+
+  /** Fails the request with 403 unless the caller is an owner. */
+  static void requireOwner(RoutingContext ctx) {
+    Caller caller = caller(ctx);
+    if (!caller.allTeams()) throw new ApiErrors.Forbidden("needs an owner");
+  }
+
+  /** May the caller see things of {@code team} at all? */
+  static boolean sees(RoutingContext ctx, String team) {
+    return caller(ctx).can(Teams.of(team), Role.VIEWER);
+  }
+
+  /** The items whose team the caller may see. */
+  static <T> List<T> visible(RoutingContext ctx, List<T> items, Function<T, String> team) {
+    Caller caller = caller(ctx);
+    if (caller.allTeams()) return items;
+    return items.stream().filter(i -> caller.can(Teams.of(team.apply(i)), Role.VIEWER)).toList();
+  }
+}
