@@ -7,7 +7,6 @@ import dev.tally.model.Json;
 import dev.tally.model.RepairPlan;
 import dev.tally.model.RepairPlan.Operation;
 import dev.tally.source.RedisSideReader;
-import dev.tally.source.SideReader;
 import dev.tally.source.SideReaders;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -61,11 +60,12 @@ public final class RepairApplier {
   }
 
   private Future<Void> redis(DataSource target, Operation op) {
-    SideReader reader = readers.reader(target);
-    if (!(reader instanceof RedisSideReader redis)) return Future.failedFuture("data source " + target.id() + " is not Redis");
-    io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.create(op.action()));
-    op.values().forEach(v -> request.arg(String.valueOf(v)));
-    return redis.send(request).mapEmpty();
+    return readers.ready(target).compose(reader -> {
+      if (!(reader instanceof RedisSideReader redis)) return Future.failedFuture("data source " + target.id() + " is not Redis");
+      io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.create(op.action()));
+      op.values().forEach(v -> request.arg(String.valueOf(v)));
+      return redis.send(request).mapEmpty();
+    });
   }
 
   private Future<Void> elasticsearch(DataSource target, Operation op) {

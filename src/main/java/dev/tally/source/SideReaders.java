@@ -54,6 +54,12 @@ public final class SideReaders {
     return entry.reader();
   }
 
+  /** The same reader once it is made (a reader whose secrets come from files is made on a worker thread). */
+  public Future<SideReader> ready(DataSource dataSource) {
+    SideReader reader = reader(dataSource);
+    return reader instanceof DeferredSideReader deferred ? deferred.made() : Future.succeededFuture(reader);
+  }
+
   /** Drops and closes the reader of a data source that was changed or deleted. */
   public Future<Void> invalidate(String dataSourceId) {
     Entry entry = readers.remove(dataSourceId);
@@ -66,8 +72,18 @@ public final class SideReaders {
     return Future.join(closing).mapEmpty();
   }
 
-  /** A reader for one data source, not cached: for a connection test of settings not yet saved. */
+  /**
+   * A reader for one data source, not cached: for a connection test of settings not yet saved. A {@code file:}
+   * secret reference is read on a worker thread, before the first use, never on the caller's event loop.
+   */
   public SideReader create(DataSource stored) {
+    if (readsFiles(stored)) {
+      return new DeferredSideReader(vertx.executeBlocking(() -> createResolved(stored), false));
+    }
+    return createResolved(stored);
+  }
+
+  private SideReader createResolved(DataSource stored) {
     DataSource dataSource;
     try {
       dataSource = resolved(stored);
@@ -91,6 +107,37 @@ public final class SideReaders {
       return d;
     }
     return d.withSecrets(refs.resolve(d.password()), refs.resolve(d.apiKey()), refs.resolveAll(d.headers()));
+  }
+
+  private static boolean readsFiles(DataSource d) {
+    return isFileRef(d.password()) || isFileRef(d.apiKey()) || d.headers().values().stream().anyMatch(SideReaders::isFileRef);
+  }
+
+  private static boolean isFileRef(String value) {
+    return value != null && value.startsWith(SecretRefs.FILE);
+  }
+
+  /** A reader made on a worker thread (its secrets read from files): every call waits for it first. */
+  private record DeferredSideReader(Future<SideReader> made) implements SideReader {
+    @Override
+    public Future<SideRead> read(SideSpec spec, Event event) {
+      return made.compose(reader -> reader.read(spec, event));
+    }
+
+    @Override
+    public Future<Void> test() {
+      return made.compose(SideReader::test);
+    }
+
+    @Override
+    public Future<Catalog> catalog(String of, String prefix) {
+      return made.compose(reader -> reader.catalog(of, prefix));
+    }
+
+    @Override
+    public Future<Void> close() {
+      return made.compose(SideReader::close, err -> Future.succeededFuture());
+    }
   }
 
   /** The reader of a data source whose secret reference does not resolve: every read and test fails, naming it. */

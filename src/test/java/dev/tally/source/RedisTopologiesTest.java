@@ -163,6 +163,34 @@ class RedisTopologiesTest {
     assertFalse(other.found());
   }
 
+  /**
+   * A password given as a file: reference is read on a worker thread before the first use; the reader then works
+   * (reads, and the repair path's {@code ready}); a reference to a missing file fails every read naming it.
+   */
+  @Test
+  void aFileReferencedPasswordIsReadOffTheEventLoop() throws Exception {
+    send(passwordAdmin, Command.SET, prefix + "ref:1", "PAID");
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("tally-redis-pw", ".txt");
+    java.nio.file.Files.writeString(file, PASSWORD + "\n");
+    SideReaders made = new SideReaders(tally.vertx);
+    try {
+      DataSource byRef = redis(RedisMode.STANDALONE, 16379, null, PASSWORD_DB, "file:" + file, prefix, null);
+      SideReader reader = made.reader(byRef);
+      SideRead read = read(reader, "ref:#{id}", ValueType.STRING, 1);
+      assertNull(read.error());
+      assertTrue(read.found());
+      assertTrue(Await.result(made.ready(byRef)) instanceof RedisSideReader);
+
+      DataSource missing = redis(RedisMode.STANDALONE, 16379, null, PASSWORD_DB, "file:" + file + ".missing", prefix, null);
+      String failed = Await.failure(made.create(missing).read(new SideSpec("ds", null, null, null, "ref:#{id}",
+          ValueType.STRING, null, null, null, null), SideReaderContractTest.event(Map.of("id", 1)))).getMessage();
+      assertTrue(failed.contains(".missing"), failed);
+    } finally {
+      Await.result(made.close());
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
   @Test
   void aWrongOrMissingPasswordFailsTheSideClearlyWithoutShowingIt() {
     String wrong = "wrong-" + UUID.randomUUID();
