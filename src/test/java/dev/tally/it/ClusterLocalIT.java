@@ -212,7 +212,8 @@ class ClusterLocalIT {
     Map<String, String> byJob = new java.util.HashMap<>();
     for (var end : kafka.endOffsets(topic).entrySet()) {
       for (long offset = 0; offset < end.getValue(); offset++) {
-        String eventId = dev.tally.model.Ids.job("kafka:" + topic + ":" + end.getKey(), String.valueOf(offset));
+        // a Canal message without an id of its own is event "<topic>-<partition>-<offset>" (RecordRouter)
+        String eventId = topic + "-" + end.getKey() + "-" + offset;
         byJob.put(dev.tally.model.Ids.job(eventId, task), "partition " + end.getKey() + " offset " + offset);
       }
     }
@@ -220,7 +221,22 @@ class ClusterLocalIT {
     List<String> missing = byJob.entrySet().stream().filter(e -> !done.contains(e.getKey()))
         .map(e -> e.getValue() + " (job " + e.getKey() + ")").sorted().toList();
     return "changes without a verdict (" + missing.size() + "): " + missing.subList(0, Math.min(20, missing.size()))
-        + "; done_jobs rows: " + done.size();
+        + "; done_jobs rows: " + done.size() + "\nnode log lines naming them:\n" + logLinesNaming(missing.stream()
+        .limit(5).map(m -> m.substring(m.indexOf("(job ") + 5, m.length() - 1)).toList());
+  }
+
+  /** Lines of the nodes' logs (in the run directory) that name one of these job ids, at most 40. */
+  private String logLinesNaming(List<String> jobIds) throws java.io.IOException {
+    if (jobIds.isEmpty()) return "";
+    List<String> lines = new ArrayList<>();
+    try (var files = Files.list(runDir)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        for (String line : Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+          if (lines.size() < 40 && jobIds.stream().anyMatch(line::contains)) lines.add(log.getFileName() + ": " + line);
+        }
+      }
+    }
+    return String.join("\n", lines);
   }
 
   private static String grep(String text, String pattern) {
