@@ -36,9 +36,14 @@ class AuthApiTest {
   void start() throws Exception {
     logs.start();
     root.addAppender(logs);
-    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
+    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store(),
         new TallyConfig.Queue("local", 64, 3000), 2, 1000);
     tally = TallyInProcess.closed(config);
+  }
+
+  /** A fresh, empty store. */
+  TallyConfig.Store store() throws Exception {
+    return StoreFixture.h2();
   }
 
   @AfterEach
