@@ -66,6 +66,7 @@ final class EventSourceRoutes {
       }
       return api.config().deleteEventSource(id)
           .compose(v -> api.binlogPositions().delete(id))
+          .compose(v -> api.auth().deleteIngestTokensOf(id))
           .compose(v -> api.configChanged("event-source", id));
     }));
   }

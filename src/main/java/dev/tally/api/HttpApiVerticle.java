@@ -6,7 +6,9 @@ import dev.tally.ops.Metrics;
 import dev.tally.net.OutboundClient;
 import dev.tally.ops.alert.AlertSender;
 import dev.tally.secrets.SecretBox;
+import dev.tally.bus.Addresses;
 import dev.tally.store.AlertRepository;
+import dev.tally.store.AuthRepository;
 import dev.tally.ops.Activity;
 import dev.tally.ops.Reports;
 import dev.tally.store.ReportRepository;
@@ -59,7 +61,16 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> start() {
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost(), new AlertRepository(pool, secrets));
+        config.maxEventsPerPost(), new AlertRepository(pool, secrets), new AuthRepository(pool));
+    SignIn signIn = new SignIn(vertx, api.auth());
+    AuthHandler authHandler = new AuthHandler(config.auth(), api.auth(), signIn);
+    // this node forgets at once (before answering), the others when the message arrives
+    vertx.eventBus().consumer(Addresses.AUTH_CHANGED, m -> authHandler.forget());
+    vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> authHandler.forget());
+    Runnable authChanged = () -> {
+      authHandler.forget();
+      vertx.eventBus().publish(Addresses.AUTH_CHANGED, null);
+    };
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
     router.route("/api/*").handler(ctx -> {
@@ -68,7 +79,11 @@ public final class HttpApiVerticle extends VerticleBase {
       ctx.next();
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.route("/api/*").handler(new AuthHandler(config.auth(), new dev.tally.store.AuthRepository(pool)));
+    router.route("/api/*").handler(authHandler);
+    if (!config.auth().metricsOpen()) router.route("/metrics").handler(authHandler);
+    new AuthRoutes(api.auth(), signIn, config.auth(), config.http().publicUrl(), authChanged).mount(router);
+    new AccountRoutes(api, signIn, authChanged).mount(router);
+    new IngestTokenRoutes(api, authChanged).mount(router);
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);

@@ -19,6 +19,9 @@ public final class Addresses {
   /** ConfigChanged, published: caches reload. */
   public static final String CONFIG_CHANGED = PREFIX + "config.changed";
 
+  /** (no body), published: a token was revoked or a user, role or team changed; cached callers are forgotten. */
+  public static final String AUTH_CHANGED = PREFIX + "auth.changed";
+
   private Addresses() {
   }
 }
