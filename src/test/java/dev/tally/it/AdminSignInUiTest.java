@@ -1,0 +1,262 @@
+package dev.tally.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.auth.Role;
+import dev.tally.config.TallyConfig;
+import dev.tally.store.StoreFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The admin console of a closed node in a real headless Chromium: the login page, what each role is shown (and,
+ * as important, not shown), the team switcher, the owner's users page, personal and ingestion tokens shown once,
+ * logout; and the open-mode warning on an open node. Users come straight from the store (AuthFixture, password
+ * "password of NAME"); every write the browser makes goes through the session cookie and its CSRF header.
+ */
+class AdminSignInUiTest {
+  static TallyInProcess tally;
+  static AuthFixture users;
+  static ApiClient owner;
+  static HeadlessChromium browser;
+  static String task;
+  static String failure;
+  static String blueSource;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    assertTrue(HeadlessChromium.installed(), "no /usr/bin/chromium or /usr/bin/chromedriver: scripts/test.sh installs them");
+    TallyConfig.Store store = StoreFixture.h2();
+    tally = TallyInProcess.closed(new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store,
+        new TallyConfig.Queue("local", 64, 3000), 2, 1000));
+    users = new AuthFixture(tally.vertx, store);
+    users.team("blue");
+    owner = tally.api.withBearer(users.userToken("olivia", true, Map.of()));
+    users.userToken("victor", false, Map.of("default", Role.VIEWER));
+    users.userToken("otto", false, Map.of("default", Role.OPERATOR));
+    users.userToken("ada", false, Map.of("blue", Role.ADMIN));
+    // a task in "default" whose sides nobody answers (port 9): its check ends in a stored ERROR, a failure to look at
+    String events = owner.create("/api/v1/event-sources", "{\"name\":\"orders\",\"kind\":\"API\",\"team\":\"default\"}").id();
+    String partner = owner.create("/api/v1/data-sources", "{\"name\":\"partner\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:9\",\"team\":\"default\"}").id();
+    task = owner.create("/api/v1/tasks", """
+        {"name": "orders match", "eventSourceId": "%s", "type": "CONFIG", "team": "default",
+         "left":  {"dataSourceId": "%s", "url": "/left/#{id}"},
+         "right": {"dataSourceId": "%s", "url": "/right/#{id}"},
+         "compare": [{"left": "status", "right": "status"}]}
+        """.formatted(events, partner, partner)).id();
+    blueSource = owner.create("/api/v1/event-sources", "{\"name\":\"blue payments\",\"kind\":\"API\",\"team\":\"blue\"}").id();
+    assertEquals(202, owner.post("/api/v1/events/" + events, "{\"op\":\"UPDATE\",\"data\":{\"id\":1}}").status());
+    failure = owner.await("/api/v1/results?taskId=" + task, r -> r.get("items").size() >= 1, Duration.ofSeconds(20))
+        .at("/items/0/id").asText();
+    browser = new HeadlessChromium();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (browser != null) browser.close();
+    if (users != null) users.close();
+    if (tally != null) tally.close();
+  }
+
+  /** Each test starts signed out, with no team remembered. */
+  @AfterEach
+  void signOut() {
+    open("#/tasks");
+    browser.driver.manage().deleteAllCookies();
+    browser.driver.executeScript("localStorage.clear()");
+  }
+
+  static void open(String hash) {
+    browser.open(tally.api.uri("/" + hash).toString());
+  }
+
+  static void signIn(String username) {
+    signIn(username, "password of " + username);
+  }
+
+  static void signIn(String username, String password) {
+    open("#/tasks");
+    browser.driver.manage().deleteAllCookies(); // whoever was signed in before
+    open("#/tasks");
+    browser.await(By.id("login-form"));
+    browser.type("username", username);
+    browser.type("password", password);
+    browser.click(By.id("login-submit"));
+    browser.until(d -> !d.findElements(By.id("whoami")).isEmpty() && d.findElement(By.id("whoami")).getText().startsWith(username));
+    browser.waitRendered();
+  }
+
+  static boolean present(String css) {
+    return !browser.all(By.cssSelector(css)).isEmpty();
+  }
+
+  static void go(String hash) {
+    browser.driver.executeScript("location.hash = arguments[0]", hash);
+    browser.until(d -> d.getCurrentUrl().endsWith(hash));
+    browser.waitRendered();
+  }
+
+  @Test
+  void theLoginPageAppearsAndAWrongPasswordIsRefused() throws Exception {
+    open("#/tasks");
+    browser.await(By.id("login-form"));
+    assertEquals("login", browser.find(By.id("page")).getAttribute("data-page"));
+    assertFalse(browser.find(By.id("menu")).isDisplayed(), "no menu before sign-in");
+    assertFalse(browser.find(By.id("mode-banner")).isDisplayed(), "a closed node shows no open-mode warning");
+    browser.type("username", "olivia");
+    browser.type("password", "not her password");
+    browser.click(By.id("login-submit"));
+    browser.until(d -> d.findElement(By.cssSelector("#login-form .sign-in-error")).getText().contains("Wrong username or password"));
+    assertTrue(browser.all(By.id("whoami")).isEmpty() || !browser.find(By.id("account")).isDisplayed(), "still signed out");
+    browser.screenshot("sign-in-wrong-password");
+  }
+
+  @Test
+  void aViewerSeesTasksButNothingToChangeOrRun() throws Exception {
+    signIn("victor");
+    WebElement row = browser.await(By.cssSelector("tr[data-id=\"" + task + "\"]"));
+    assertTrue(row.getText().contains("orders match"), row.getText());
+    assertFalse(present("#new-task"), "no New task for a viewer");
+    for (String button : List.of("button.toggle", ".edit", ".try", "button.delete")) {
+      assertTrue(row.findElements(By.cssSelector(button)).isEmpty(), button + " is not offered to a viewer");
+    }
+    assertFalse(browser.find(By.cssSelector("#menu a[data-page=\"try\"]")).isDisplayed(), "no Try it in the menu");
+    assertFalse(present("#account a[data-page=\"users\"]") || present("#account a[data-page=\"teams\"]"), "users and teams are the owner's");
+    browser.screenshot("viewer-tasks");
+    go("#/data-sources");
+    assertFalse(present("#new-data-source") || present("button.test") || present("#page .edit") || present("#page .delete"));
+    go("#/event-sources");
+    assertFalse(present("#new-event-source") || present("#page .tokens") || present("#page .delete"));
+    go("#/result?id=" + failure);
+    browser.await(By.cssSelector(".result"));
+    assertFalse(present("#rerun"), "no Re-run for a viewer");
+    go("#/task");
+    assertEquals("Not allowed", browser.find(By.cssSelector("#page h1")).getText());
+  }
+
+  @Test
+  void anOperatorTriesAndRerunsButDoesNotConfigure() throws Exception {
+    signIn("otto");
+    WebElement row = browser.await(By.cssSelector("tr[data-id=\"" + task + "\"]"));
+    assertFalse(row.findElements(By.cssSelector(".try")).isEmpty(), "an operator may try a task");
+    assertTrue(row.findElements(By.cssSelector(".edit")).isEmpty() && row.findElements(By.cssSelector("button.delete")).isEmpty());
+    assertFalse(present("#new-task"));
+    go("#/data-sources");
+    assertTrue(present("button.test"), "an operator may test a connection");
+    assertFalse(present("#new-data-source") || present("#page .edit"));
+    go("#/result?id=" + failure);
+    browser.click(By.id("rerun"));
+    browser.until(d -> d.findElement(By.id("rerun-result")).getText().startsWith("queued"));
+    browser.screenshot("operator-rerun");
+  }
+
+  @Test
+  void anAdminCreatesAnEventSourceInTheirTeamAndAnIngestionToken() throws Exception {
+    signIn("ada");
+    assertEquals("blue", browser.find(By.id("team")).getAttribute("value"), "her only team is chosen");
+    assertFalse(present("tr[data-id=\"" + task + "\"]"), "the default team's task is not hers");
+    go("#/event-sources");
+    assertTrue(present("tr[data-id=\"" + blueSource + "\"]"));
+    browser.click(By.id("new-event-source"));
+    browser.await(By.cssSelector("#event-source-form [name=\"name\"]"));
+    assertEquals("blue", browser.named("team").getAttribute("value"));
+    browser.type("name", "refunds from the form");
+    browser.click(By.cssSelector("#event-source-form button[type=submit]"));
+    browser.until(d -> d.getCurrentUrl().endsWith("#/event-sources"));
+    browser.waitRendered();
+    JsonNode made = null;
+    for (JsonNode e : owner.get("/api/v1/event-sources").body().get("items")) {
+      if (e.get("name").asText().equals("refunds from the form")) made = e;
+    }
+    assertTrue(made != null, "created through the form");
+    assertEquals("blue", made.get("team").asText(), made.toString());
+    String id = made.get("id").asText();
+
+    // its ingestion token: shown once with the curl to use, and it lets a producer post to this source
+    browser.click(By.cssSelector("tr[data-id=\"" + id + "\"] .tokens"));
+    browser.await(By.id("ingest-token-form"));
+    browser.type("name", "refund service");
+    browser.click(By.id("ingest-token-create"));
+    String token = browser.await(By.cssSelector("#new-ingest-token .secret")).getText();
+    assertTrue(token.startsWith("tle_"), token);
+    String curl = browser.find(By.cssSelector("#new-ingest-token pre.curl")).getText();
+    assertTrue(curl.contains("/api/v1/events/" + id) && curl.contains("Bearer " + token), curl);
+    browser.screenshot("ingest-token");
+    assertEquals(202, tally.api.withBearer(token).post("/api/v1/events/" + id, "{\"op\":\"UPDATE\",\"data\":{\"id\":7}}").status());
+    go("#/event-sources?tokens=" + id);
+    assertTrue(browser.find(By.id("ingest-tokens")).getText().contains("refund service"));
+    assertFalse(present("#new-ingest-token .secret"), "the token is not shown again");
+  }
+
+  @Test
+  void theOwnerCreatesAUserWithARoleInATeam() throws Exception {
+    signIn("olivia");
+    List<String> teams = browser.all(By.cssSelector("#team option")).stream().map(o -> o.getAttribute("value")).toList();
+    assertTrue(teams.containsAll(List.of("default", "blue")), "an owner sees every team: " + teams);
+    browser.click(By.cssSelector("#account a[data-page=\"users\"]"));
+    browser.waitRendered();
+    browser.click(By.id("new-user"));
+    browser.await(By.id("user-save"));
+    browser.type("username", "uma");
+    browser.type("password", "a long enough password 1");
+    browser.choose("role.blue", "operator");
+    browser.screenshot("owner-new-user");
+    browser.click(By.id("user-save"));
+    browser.until(d -> d.getCurrentUrl().endsWith("#/users"));
+    browser.await(By.cssSelector("tr[data-username=\"uma\"]"));
+    JsonNode uma = null;
+    for (JsonNode u : owner.get("/api/v1/users").body().get("items")) if (u.get("username").asText().equals("uma")) uma = u;
+    assertTrue(uma != null, "created through the form");
+    assertEquals("operator", uma.at("/roles/blue").asText(), uma.toString());
+    assertFalse(uma.get("owner").asBoolean());
+    // and she can sign in, as an operator of blue
+    signIn("uma", "a long enough password 1");
+    assertEquals("operator", browser.find(By.id("whoami")).getAttribute("data-role"));
+  }
+
+  @Test
+  void aPersonalTokenIsShownOnceAndLogoutReturnsToLogin() throws Exception {
+    signIn("ada");
+    browser.click(By.cssSelector("#account a[data-page=\"account\"]"));
+    browser.waitRendered();
+    browser.type("name", "cli");
+    browser.click(By.id("token-create"));
+    String token = browser.await(By.cssSelector("#new-token .secret")).getText();
+    assertTrue(token.startsWith("tly_"), token);
+    assertEquals(200, tally.api.withBearer(token).get("/api/v1/event-sources").status(), "the token works");
+    browser.screenshot("personal-token");
+    go("#/tasks");
+    go("#/account");
+    assertTrue(browser.find(By.id("tokens")).getText().contains("cli"));
+    assertFalse(present("#new-token .secret"), "the token is not shown again");
+    assertFalse(browser.find(By.id("tokens")).getText().contains(token));
+
+    browser.click(By.id("logout"));
+    browser.await(By.id("login-form"));
+    open("#/tasks");
+    browser.await(By.id("login-form")); // the session is gone, not just hidden
+  }
+
+  @Test
+  void openModeIsAnnouncedOnEveryPage() throws Exception {
+    try (TallyInProcess open = new TallyInProcess()) {
+      browser.open(open.api.uri("/#/tasks").toString());
+      WebElement warning = browser.await(By.id("mode-banner"));
+      assertTrue(warning.getText().contains("Open development mode: no sign-in"), warning.getText());
+      assertTrue(present("#new-task"), "everything is offered in open mode");
+      assertFalse(present("#logout") || present("#login-form"));
+      assertEquals("", browser.bannerText(), "the error banner stays free");
+      browser.screenshot("open-mode");
+    }
+  }
+}
