@@ -169,7 +169,8 @@ async function start() {
   try {
     status = await get('/api/v1/auth/status');
   } catch (err) {
-    if (err.status !== 404) throw err; // 404: a server from before sign-in existed; /auth/me decides
+    // 404 or 401: a server from before sign-in existed (or one that guards the status too); /auth/me decides
+    if (err.status !== 404 && err.status !== 401) throw err;
   }
   mode = status.mode;
   const warning = document.getElementById('mode-banner');
@@ -193,4 +194,7 @@ window.addEventListener('tally:teams-changed', async () => {
   }
 });
 window.addEventListener('unhandledrejection', e => showBanner(errorText(e.reason || {})));
-start().catch(err => showBanner(errorText(err)));
+start().catch(err => {
+  showBanner(errorText(err));
+  document.getElementById('page').setAttribute('aria-busy', 'false');
+});
