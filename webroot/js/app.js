@@ -79,6 +79,7 @@ async function route() {
     const result = await (allowed(need, params) ? render(main, params) : notAllowed(main));
     if (typeof result === 'function') cleanup = result;
   } catch (err) {
+    if (!user()) return; // the session ended while the page loaded: the login page took its place
     // a page whose data did not load still says where the user is
     if (!main.querySelector('h1')) main.prepend(h('h1', {}, document.querySelector(`#menu a[data-page="${menu}"]`)?.textContent || path));
     showBanner(errorText(err));
