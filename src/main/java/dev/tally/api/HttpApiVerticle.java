@@ -7,6 +7,7 @@ import dev.tally.net.OutboundClient;
 import dev.tally.ops.alert.AlertSender;
 import dev.tally.secrets.SecretBox;
 import dev.tally.store.AlertRepository;
+import dev.tally.store.AuthRepository;
 import dev.tally.ops.Activity;
 import dev.tally.ops.Reports;
 import dev.tally.store.ReportRepository;
@@ -57,9 +58,10 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    AuthRepository auth = new AuthRepository(pool);
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost(), new AlertRepository(pool, secrets));
+        config.maxEventsPerPost(), new AlertRepository(pool, secrets), new TeamRules(auth));
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
     router.route("/api/*").handler(ctx -> {
@@ -68,17 +70,17 @@ public final class HttpApiVerticle extends VerticleBase {
       ctx.next();
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.route("/api/*").handler(new AuthHandler(config.auth(), new dev.tally.store.AuthRepository(pool)));
+    router.route("/api/*").handler(new AuthHandler(config.auth(), auth));
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);
     new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
-    new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
-    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
-    new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);
-    new ReportRoutes(new Reports(new ReportRepository(pool))).mount(router);
+    new DiscrepancyRoutes(new DiscrepancyRepository(pool), cache).mount(router);
+    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq, cache).mount(router);
+    new LiveRoutes(vertx, activity, depth, rocketmq, cache).mount(router);
+    new ReportRoutes(new Reports(new ReportRepository(pool)), cache).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     router.route("/*").handler(StaticHandler.create("webroot"));

@@ -29,6 +29,20 @@ public final class AuthRepository {
         .execute(Tuple.of(id, name, now, now)).mapEmpty();
   }
 
+  /** Whether a team with this id exists. */
+  public Future<Boolean> teamExists(String id) {
+    return pool.preparedQuery("SELECT 1 FROM teams WHERE id = ?").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /** The ids of all teams, sorted. */
+  public Future<java.util.List<String>> teams() {
+    return pool.query("SELECT id FROM teams ORDER BY id").execute().map(rows -> {
+      java.util.List<String> ids = new java.util.ArrayList<>(rows.size());
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
   /** A new user with an already hashed password; answers the user id. */
   public Future<String> createUser(String username, String passwordHash, boolean owner) {
     String id = Ids.timeOrdered();
