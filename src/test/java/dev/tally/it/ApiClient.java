@@ -41,6 +41,11 @@ public final class ApiClient {
     return new ApiClient(base, token);
   }
 
+  /** The bearer token this client sends; null for none. */
+  public String bearerToken() {
+    return bearer;
+  }
+
   /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
   public URI uri(String path) {
     return URI.create(base + path);
