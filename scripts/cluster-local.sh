@@ -30,6 +30,10 @@
 # TALLY_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 TALLY_CLUSTER_HOST=127.0.0.1 TALLY_CLUSTER_MEMBERS=127.0.0.1
 # TALLY_HTTP_HOST=127.0.0.1 TALLY_HTTP_PORT; and, unless TALLY_SECRETS_KEY or TALLY_SECRETS_KEY_FILE is set,
 # TALLY_SECRETS_KEY_FILE=$RUN_DIR/secrets.key (generated once, shared by the nodes).
+# Sign-in (the nodes run closed): TALLY_OWNER_USERNAME with TALLY_OWNER_PASSWORD (or TALLY_OWNER_PASSWORD_FILE)
+# reach the nodes too and make the first owner of an empty store, once, whichever node gets there first; without
+# them each node logs a one-time setup token (node<i>.log) for POST /api/v1/setup. TALLY_AUTH_MODE=open runs
+# them without sign-in (development only).
 #
 # Files in the run dir, per node i: node<i>.pid (the JVM's PID), node<i>.port, node<i>.log (its output).
 set -euo pipefail

@@ -1,5 +1,6 @@
 package dev.tally;
 
+import dev.tally.api.FirstOwner;
 import dev.tally.api.HttpApiVerticle;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.RecordCodec;
@@ -188,6 +189,7 @@ public final class Main {
         .compose(v -> vertx.deployVerticle(api))
         .compose(v -> vertx.deployVerticle(new AlertVerticle(cache, new AlertRepository(pool, secrets),
             () -> config.http().publicUrl(api.actualPort()), metrics, config.outbound())))
+        .compose(v -> FirstOwner.ensure(vertx, config, pool, System.getenv(), api.actualPort()))
         .map(v -> api.actualPort());
   }
 

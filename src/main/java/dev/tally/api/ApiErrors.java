@@ -39,6 +39,16 @@ final class ApiErrors {
     }
   }
 
+  /** Too many failed sign-ins for one username: try again after {@code retryAfterSeconds} (429). */
+  static final class TooManyAttempts extends RuntimeException {
+    final long retryAfterSeconds;
+
+    TooManyAttempts(long retryAfterSeconds) {
+      super("too many failed sign-ins for this username; try again in " + retryAfterSeconds + " s");
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+  }
+
   private ApiErrors() {
   }
 
@@ -70,6 +80,9 @@ final class ApiErrors {
       send(ctx, 401, Failures.errorJson(new ValidationException(null, "unauthenticated", u.getMessage())));
     } else if (failure instanceof Forbidden f) {
       send(ctx, 403, Failures.errorJson(new ValidationException(null, "forbidden", f.getMessage())));
+    } else if (failure instanceof TooManyAttempts t) {
+      ctx.response().putHeader("retry-after", Long.toString(t.retryAfterSeconds));
+      send(ctx, 429, Failures.errorJson(new ValidationException(null, "too many attempts", t.getMessage())));
     } else if (failure instanceof Conflict c) {
       send(ctx, 409, Failures.errorJson(new ValidationException(null, c.getMessage())));
     } else {

@@ -1,5 +1,7 @@
 package dev.tally.api;
 
+import dev.tally.auth.Caller;
+import dev.tally.auth.Role;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Failures;
@@ -58,6 +60,8 @@ final class EventRoutes {
     String sourceId = ctx.pathParam("eventSourceId");
     EventSource source = api.cache().eventSource(sourceId);
     if (source == null) throw new ApiErrors.NotFound("event source", sourceId);
+    // an ingestion token was checked against the path already; a person needs operator in the source's team
+    if (Access.caller(ctx).kind() != Caller.Kind.INGEST) Access.require(ctx, Access.teamOf(source), Role.OPERATOR);
     List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
     int waiting = queued.getAsInt();
     if (waiting >= maxWaiting) {

@@ -6,7 +6,9 @@ import dev.tally.ops.Metrics;
 import dev.tally.net.OutboundClient;
 import dev.tally.ops.alert.AlertSender;
 import dev.tally.secrets.SecretBox;
+import dev.tally.bus.Addresses;
 import dev.tally.store.AlertRepository;
+import dev.tally.store.AuthRepository;
 import dev.tally.ops.Activity;
 import dev.tally.ops.Reports;
 import dev.tally.store.ReportRepository;
@@ -57,9 +59,19 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    AuthRepository auth = new AuthRepository(pool);
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost(), new AlertRepository(pool, secrets));
+        config.maxEventsPerPost(), new AlertRepository(pool, secrets), auth, new TeamRules(auth));
+    SignIn signIn = new SignIn(vertx, api.auth());
+    AuthHandler authHandler = new AuthHandler(config.auth(), api.auth(), signIn);
+    // this node forgets at once (before answering), the others when the message arrives
+    vertx.eventBus().consumer(Addresses.AUTH_CHANGED, m -> authHandler.forget());
+    vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> authHandler.forget());
+    Runnable authChanged = () -> {
+      authHandler.forget();
+      vertx.eventBus().publish(Addresses.AUTH_CHANGED, null);
+    };
     Router router = Router.router(vertx);
     // the API speaks only JSON: curl -d and many clients label JSON as a form, which must not be form-decoded
     router.route("/api/*").handler(ctx -> {
@@ -68,17 +80,21 @@ public final class HttpApiVerticle extends VerticleBase {
       ctx.next();
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.route("/api/*").handler(new AuthHandler(config.auth(), new dev.tally.store.AuthRepository(pool)));
+    router.route("/api/*").handler(authHandler);
+    if (!config.auth().metricsOpen()) router.route("/metrics").handler(authHandler);
+    new AuthRoutes(api.auth(), signIn, config.auth(), config.http().publicUrl(), authChanged).mount(router);
+    new AccountRoutes(api, signIn, authChanged).mount(router);
+    new IngestTokenRoutes(api, authChanged).mount(router);
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);
     new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
-    new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
-    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
-    new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);
-    new ReportRoutes(new Reports(new ReportRepository(pool))).mount(router);
+    new DiscrepancyRoutes(new DiscrepancyRepository(pool), cache).mount(router);
+    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq, cache).mount(router);
+    new LiveRoutes(vertx, activity, depth, rocketmq, cache).mount(router);
+    new ReportRoutes(new Reports(new ReportRepository(pool)), cache).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     router.route("/*").handler(StaticHandler.create("webroot"));

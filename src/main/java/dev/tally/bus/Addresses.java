@@ -6,6 +6,8 @@ public final class Addresses {
 
   /** IngestRequest → IngestReply, answered once the jobs are persisted (dispatcher). */
   public static final String EVENTS_INGEST = PREFIX + "events.ingest";
+  /** RerunRequest → RerunReply, answered once the job is persisted: one task once more on a stored event (dispatcher). */
+  public static final String JOBS_RERUN = PREFIX + "jobs.rerun";
   /** JobBatch: jobs persisted and to be timed (scheduler). */
   public static final String JOBS_SCHEDULED = PREFIX + "jobs.scheduled";
   /** Job: due now, to be checked (compare verticles, round-robin). */
@@ -18,6 +20,9 @@ public final class Addresses {
   public static final String COMPARE_TRY = PREFIX + "compare.try";
   /** ConfigChanged, published: caches reload. */
   public static final String CONFIG_CHANGED = PREFIX + "config.changed";
+
+  /** (no body), published: a token was revoked or a user, role or team changed; cached callers are forgotten. */
+  public static final String AUTH_CHANGED = PREFIX + "auth.changed";
 
   private Addresses() {
   }

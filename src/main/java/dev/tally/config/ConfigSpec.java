@@ -46,6 +46,7 @@ public final class ConfigSpec {
       new ConfigKey("kafka.maxPendingJobs", "20000", "pause Kafka partitions while this many jobs wait", false),
       new ConfigKey("auth.mode", "closed", "closed: every request needs a session, an API token or an ingestion token; open: no sign-in at all, every request acts as an owner (development only, warned at start)", false),
       new ConfigKey("auth.sessionHours", "12", "how long an admin console session lasts", false),
+      new ConfigKey("auth.metricsOpen", "false", "true: /metrics answers without credentials (closed mode otherwise wants a bearer token there too)", false),
       new ConfigKey("outbound.allowHosts", "", "hosts HTTP data sources, Elasticsearch hosts, API tasks, callbacks and alert webhooks may call: names, *.domain, IPs, CIDRs (comma-separated); empty: any host. Link-local and cloud metadata addresses only if listed", false),
       new ConfigKey("outbound.maxResponseBytes", "1048576", "largest answer read from an outbound request; a larger one is an error", false));
 

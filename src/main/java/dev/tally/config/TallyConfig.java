@@ -27,11 +27,16 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
   /**
    * Who may call: {@code open} lets every request in as an owner (development only, warned at start); otherwise
    * requests need a session, a personal API token or (for ingestion) an event source's token. Sessions last
-   * {@code sessionHours}.
+   * {@code sessionHours}. {@code metricsOpen}: /metrics answers without credentials (for a scraper that cannot send
+   * a bearer token).
    */
-  public record Auth(boolean open, int sessionHours) {
-    public static final Auth CLOSED = new Auth(false, 12);
-    public static final Auth OPEN = new Auth(true, 12);
+  public record Auth(boolean open, int sessionHours, boolean metricsOpen) {
+    public static final Auth CLOSED = new Auth(false, 12, false);
+    public static final Auth OPEN = new Auth(true, 12, false);
+
+    public Auth(boolean open, int sessionHours) {
+      this(open, sessionHours, false);
+    }
   }
 
   /** The embedded defaults for everything not given: for tests and tools that build a config in code. */
@@ -153,7 +158,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
             s.get("rocketmq.delayTopic"), s.get("rocketmq.consumerGroup"), s.getInt("rocketmq.consumersPerNode")),
         new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")),
         outbound(s),
-        new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours")));
+        new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours"),
+            s.oneOf("auth.metricsOpen", "false", "true").equals("true")));
   }
 
   private static OutboundPolicy outbound(Settings s) {

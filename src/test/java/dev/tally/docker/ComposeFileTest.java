@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.api.FirstOwner;
 import dev.tally.config.ConfigKey;
 import dev.tally.config.ConfigSpec;
 import java.io.IOException;
@@ -52,6 +53,8 @@ class ComposeFileTest {
   static final List<String> TALLY_NODES = List.of("tally1", "tally2", "tally3");
   static final List<String> SERVICES = List.of("mysql", "redis", "kafka", "rocketmq-namesrv", "rocketmq-broker",
       "rocketmq-proxy", "opensearch", "tally1", "tally2", "tally3");
+
+  static final String OWNER_PASSWORD = "compose-test-owner-password";
 
   private static Map<String, Object> normalized;
 
@@ -110,6 +113,7 @@ class ComposeFileTest {
   @Test
   void tallyNodesUseMySqlAndKafka() {
     Set<String> known = ConfigSpec.KEYS.stream().map(ConfigKey::envName).collect(Collectors.toSet());
+    known.addAll(List.of(FirstOwner.ENV_USERNAME, FirstOwner.ENV_PASSWORD, FirstOwner.ENV_PASSWORD_FILE));
     for (String node : TALLY_NODES) {
       Map<String, String> env = environment(node);
       assertEquals("mysql", env.get("TALLY_STORE_KIND"), node + ": TALLY_STORE_KIND");
@@ -126,6 +130,26 @@ class ComposeFileTest {
       for (String name : env.keySet()) {
         if (name.startsWith("TALLY_")) assertTrue(known.contains(name), node + ": " + name + " is not a setting in ConfigSpec");
       }
+    }
+  }
+
+  @Test
+  void theFirstOwnerHasNoDefaultPassword() {
+    for (String node : TALLY_NODES) {
+      assertEquals(OWNER_PASSWORD, environment(node).get("TALLY_OWNER_PASSWORD"), node + ": from the caller's environment");
+      assertEquals("admin", environment(node).get("TALLY_OWNER_USERNAME"), node);
+    }
+    ProcessBuilder pb = new ProcessBuilder(COMPOSE, "-f", COMPOSE_FILE.toString(), "config", "-q").directory(ROOT.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("COMPOSE_") || k.equals("TALLY_OWNER_PASSWORD"));
+    try {
+      Process p = pb.redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "docker-compose config finished");
+      assertNotEquals(0, p.exitValue(), "without TALLY_OWNER_PASSWORD the file is refused: " + out);
+      assertTrue(out.contains("TALLY_OWNER_PASSWORD"), out);
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(INSTALL_HINT + " [" + e.getMessage() + "]", e);
     }
   }
 
@@ -352,6 +376,8 @@ class ComposeFileTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     // settings from the caller's shell must not change which files are read
     pb.environment().keySet().removeIf(k -> k.startsWith("COMPOSE_"));
+    // the first owner's password has no default: the file is only valid with one given
+    pb.environment().put("TALLY_OWNER_PASSWORD", OWNER_PASSWORD);
     Process p;
     try {
       p = pb.start();

@@ -15,10 +15,17 @@ public final class ApiClient {
   private final String base;
   /** Sent as {@code Authorization: Bearer <token>} when set. */
   private final String bearer;
+  /** Sent with every request (a cookie, a CSRF token, HTTP Basic...). */
+  private final java.util.Map<String, String> headers;
 
-  public record Response(int status, JsonNode body, String text) {
+  public record Response(int status, JsonNode body, String text, java.net.http.HttpHeaders headers) {
     public String id() {
       return body.get("id").asText();
+    }
+
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -32,13 +39,36 @@ public final class ApiClient {
   }
 
   private ApiClient(String base, String bearer) {
+    this(base, bearer, java.util.Map.of());
+  }
+
+  private ApiClient(String base, String bearer, java.util.Map<String, String> headers) {
     this.base = base;
     this.bearer = bearer;
+    this.headers = headers;
   }
 
   /** The same node, each request carrying {@code Authorization: Bearer token}. */
   public ApiClient withBearer(String token) {
-    return new ApiClient(base, token);
+    return new ApiClient(base, token, headers);
+  }
+
+  /** The same node, each request carrying this header too (replacing an earlier value of it). */
+  public ApiClient withHeader(String name, String value) {
+    java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+    more.put(name, value);
+    return new ApiClient(base, bearer, java.util.Map.copyOf(more));
+  }
+
+  /** The same node, each request signed in with HTTP Basic. */
+  public ApiClient withBasic(String username, String password) {
+    return withHeader("authorization", "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** The bearer token this client sends; null for none. */
+  public String bearerToken() {
+    return bearer;
   }
 
   /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
@@ -105,10 +135,11 @@ public final class ApiClient {
   }
 
   private Response send(HttpRequest.Builder request) throws Exception {
-    if (bearer != null) request.header("authorization", "Bearer " + bearer);
+    headers.forEach(request::header);
+    if (bearer != null) request.setHeader("authorization", "Bearer " + bearer);
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     boolean json = r.headers().firstValue("content-type").orElse("").startsWith("application/json");
     JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
-    return new Response(r.statusCode(), body, r.body());
+    return new Response(r.statusCode(), body, r.body(), r.headers());
   }
 }

@@ -22,7 +22,10 @@ final class TallyJar {
         "--http.host=127.0.0.1", "--http.port=" + port, "--store.h2.path=" + dataDir));
     if (List.of(settings).stream().noneMatch(s -> s.startsWith("--auth.mode="))) command.add("--auth.mode=open");
     command.addAll(List.of(settings));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // a first owner from the shell running the tests would change what a test sees
+    builder.environment().keySet().removeIf(k -> k.startsWith("TALLY_OWNER_"));
+    Process process = builder.redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("tally.log").toFile())).start();
     new ApiClient(port).await("/health", b -> b != null && "UP".equals(b.path("status").asText()), Duration.ofSeconds(60));
     return process;
