@@ -177,7 +177,8 @@ async function start() {
   const warning = document.getElementById('mode-banner');
   warning.hidden = mode !== 'open';
   warning.textContent = 'Open development mode: no sign-in. Anyone who reaches this server can change everything.';
-  if (status.setupRequired) {
+  // open mode signs nobody in, so it needs no first owner either (the server may still report none exists)
+  if (status.setupRequired && mode !== 'open') {
     document.getElementById('menu').hidden = true;
     setupPage(document.getElementById('page'), loggedIn);
     return;

@@ -193,7 +193,7 @@ class AdminSignInUiTest {
     assertTrue(curl.contains("/api/v1/events/" + id) && curl.contains("Bearer " + token), curl);
     browser.screenshot("ingest-token");
     assertEquals(202, tally.api.withBearer(token).post("/api/v1/events/" + id, "{\"op\":\"UPDATE\",\"data\":{\"id\":7}}").status());
-    go("#/event-sources?tokens=" + id);
+    open("#/event-sources?tokens=" + id);
     assertTrue(browser.find(By.id("ingest-tokens")).getText().contains("refund service"));
     assertFalse(present("#new-ingest-token .secret"), "the token is not shown again");
   }
