@@ -9,8 +9,8 @@ function page(main, name) {
   main.setAttribute('aria-busy', 'false');
 }
 
-/** Shows err in the form: at its field when it names one, else in the form's own error line. */
-function fail(f, err) {
+/** Shows err in the form: at its field when it names one, else in the form's own error line (refused: the 401's). */
+function fail(f, err, refused) {
   clearFieldErrors(f);
   const line = f.querySelector('.sign-in-error');
   line.textContent = '';
@@ -18,7 +18,7 @@ function fail(f, err) {
     showError(err, f);
     return;
   }
-  line.textContent = err.status === 401 ? 'Wrong username or password.'
+  line.textContent = err.status === 401 ? refused
     : err.status === 429 ? `Too many failed attempts: wait a moment and try again. ${err.detail || ''}`.trim()
       : `${err.message}${err.detail ? `: ${err.detail}` : ''}`;
 }
@@ -40,7 +40,7 @@ export function loginPage(main, message, loggedIn) {
       const answer = await post('/api/v1/auth/login', { username: v.username, password: f.elements.password.value });
       await loggedIn(answer);
     } catch (err) {
-      fail(f, err);
+      fail(f, err, 'Wrong username or password.');
     }
   });
   main.append(h('section', { class: 'card sign-in' }, f));
@@ -66,7 +66,7 @@ export function setupPage(main, loggedIn) {
       await post('/api/v1/setup', { token: v.token, username: v.username, password });
       await loggedIn(await post('/api/v1/auth/login', { username: v.username, password }));
     } catch (err) {
-      fail(f, err);
+      fail(f, err, 'Unknown setup token: copy the tsu_… token from the log of a Tally node of this store.');
     }
   });
   main.append(h('section', { class: 'card sign-in' }, f));

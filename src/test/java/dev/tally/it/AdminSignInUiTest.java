@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import static dev.tally.store.StoreFixture.await;
+
 import dev.tally.auth.Role;
+import dev.tally.auth.Tokens;
 import dev.tally.config.TallyConfig;
+import dev.tally.store.AuthRepository;
+import dev.tally.store.Db;
 import dev.tally.store.StoreFixture;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin console of a closed node in a real headless Chromium: the login page, what each role is shown (and,
@@ -25,6 +32,7 @@ import org.openqa.selenium.WebElement;
  * "password of NAME"); every write the browser makes goes through the session cookie and its CSRF header.
  */
 class AdminSignInUiTest {
+  static final Duration SIGN_IN_WAIT = Duration.ofSeconds(60);
   static TallyInProcess tally;
   static AuthFixture users;
   static ApiClient owner;
@@ -37,14 +45,14 @@ class AdminSignInUiTest {
   static void setUp() throws Exception {
     assertTrue(HeadlessChromium.installed(), "no /usr/bin/chromium or /usr/bin/chromedriver: scripts/test.sh installs them");
     TallyConfig.Store store = StoreFixture.h2();
-    tally = TallyInProcess.closed(new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store,
-        new TallyConfig.Queue("local", 64, 3000), 2, 1000));
+    tally = TallyInProcess.closed(closedConfig(store));
     users = new AuthFixture(tally.vertx, store);
     users.team("blue");
     owner = tally.api.withBearer(users.userToken("olivia", true, Map.of()));
     users.userToken("victor", false, Map.of("default", Role.VIEWER));
     users.userToken("otto", false, Map.of("default", Role.OPERATOR));
     users.userToken("ada", false, Map.of("blue", Role.ADMIN));
+    users.userToken("pat", false, Map.of("default", Role.VIEWER));
     // a task in "default" whose sides nobody answers (port 9): its check ends in a stored ERROR, a failure to look at
     String events = owner.create("/api/v1/event-sources", "{\"name\":\"orders\",\"kind\":\"API\",\"team\":\"default\"}").id();
     String partner = owner.create("/api/v1/data-sources", "{\"name\":\"partner\",\"kind\":\"HTTP\",\"baseUrl\":\"http://127.0.0.1:9\",\"team\":\"default\"}").id();
@@ -59,6 +67,10 @@ class AdminSignInUiTest {
     failure = owner.await("/api/v1/results?taskId=" + task, r -> r.get("items").size() >= 1, Duration.ofSeconds(20))
         .at("/items/0/id").asText();
     browser = new HeadlessChromium();
+  }
+
+  static TallyConfig closedConfig(TallyConfig.Store store) {
+    return new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store, new TallyConfig.Queue("local", 64, 3000), 2, 1000);
   }
 
   @AfterAll
@@ -92,8 +104,17 @@ class AdminSignInUiTest {
     browser.type("username", username);
     browser.type("password", password);
     browser.click(By.id("login-submit"));
-    browser.until(d -> !d.findElements(By.id("whoami")).isEmpty() && d.findElement(By.id("whoami")).getText().startsWith(username));
+    awaitSignedIn(username);
     browser.waitRendered();
+  }
+
+  /**
+   * Waits for the header to name the user. Checking a password is deliberately slow (Argon2id, on a worker
+   * thread), and slower still on a loaded machine: this wait is longer than the browser's usual one.
+   */
+  static void awaitSignedIn(String username) {
+    new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> !d.findElements(By.id("whoami")).isEmpty()
+        && d.findElement(By.id("whoami")).getText().startsWith(username));
   }
 
   static boolean present(String css) {
@@ -116,7 +137,8 @@ class AdminSignInUiTest {
     browser.type("username", "olivia");
     browser.type("password", "not her password");
     browser.click(By.id("login-submit"));
-    browser.until(d -> d.findElement(By.cssSelector("#login-form .sign-in-error")).getText().contains("Wrong username or password"));
+    new WebDriverWait(browser.driver, SIGN_IN_WAIT)
+        .until(d -> d.findElement(By.cssSelector("#login-form .sign-in-error")).getText().contains("Wrong username or password"));
     assertTrue(browser.all(By.id("whoami")).isEmpty() || !browser.find(By.id("account")).isDisplayed(), "still signed out");
     browser.screenshot("sign-in-wrong-password");
   }
@@ -212,7 +234,7 @@ class AdminSignInUiTest {
     browser.choose("role.blue", "operator");
     browser.screenshot("owner-new-user");
     browser.click(By.id("user-save"));
-    browser.until(d -> d.getCurrentUrl().endsWith("#/users"));
+    new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> d.getCurrentUrl().endsWith("#/users")); // hashes the password
     browser.await(By.cssSelector("tr[data-username=\"uma\"]"));
     JsonNode uma = null;
     for (JsonNode u : owner.get("/api/v1/users").body().get("items")) if (u.get("username").asText().equals("uma")) uma = u;
@@ -245,6 +267,55 @@ class AdminSignInUiTest {
     browser.await(By.id("login-form"));
     open("#/tasks");
     browser.await(By.id("login-form")); // the session is gone, not just hidden
+  }
+
+  @Test
+  void aPasswordIsChangedInTheAccountPage() throws Exception {
+    signIn("pat");
+    go("#/account");
+    browser.named("current").sendKeys("not my password");
+    browser.named("password").sendKeys("pat's new long password");
+    browser.named("again").sendKeys("pat's new long password");
+    browser.click(By.id("password-save"));
+    WebElement error = new WebDriverWait(browser.driver, SIGN_IN_WAIT)
+        .until(d -> d.findElements(By.cssSelector(".field-error[data-error-for=\"current\"]")).stream().findFirst().orElse(null));
+    assertTrue(error.getText().contains("current"), error.getText());
+    browser.screenshot("password-wrong-current");
+    browser.named("current").clear();
+    browser.named("current").sendKeys("password of pat");
+    browser.click(By.id("password-save"));
+    new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> browser.bannerText().contains("Password changed"));
+    browser.click(By.id("logout"));
+    browser.await(By.id("login-form"));
+    signIn("pat", "pat's new long password");
+  }
+
+  @Test
+  void theFirstStartAsksForTheSetupTokenAndMakesTheOwner() throws Exception {
+    TallyConfig.Store store = StoreFixture.h2();
+    try (TallyInProcess fresh = TallyInProcess.closed(closedConfig(store))) {
+      // the token a node prints in its log at first start, made here the same way (stored hashed)
+      String token = Tokens.generate(Tokens.SETUP);
+      Pool pool = await(Db.open(fresh.vertx, store));
+      try {
+        await(new AuthRepository(pool).createSetupToken(token));
+      } finally {
+        await(pool.close());
+      }
+      browser.open(fresh.api.uri("/#/tasks").toString());
+      browser.await(By.id("setup-form"));
+      browser.type("token", Tokens.generate(Tokens.SETUP));
+      browser.type("username", "founder");
+      browser.type("password", "the founder's long password");
+      browser.click(By.id("setup-submit"));
+      browser.until(d -> d.findElement(By.cssSelector("#setup-form .sign-in-error")).getText().contains("Unknown setup token"));
+      browser.type("token", token);
+      browser.click(By.id("setup-submit"));
+      awaitSignedIn("founder");
+      assertEquals("owner", browser.find(By.id("whoami")).getAttribute("data-role"));
+      assertFalse(fresh.api.get("/api/v1/auth/status").body().get("setupRequired").asBoolean());
+      browser.screenshot("first-owner");
+    }
   }
 
   @Test
