@@ -164,6 +164,12 @@ class AdminSignInUiTest {
     assertFalse(present("#rerun"), "no Re-run for a viewer");
     go("#/task");
     assertEquals("Not allowed", browser.find(By.cssSelector("#page h1")).getText());
+
+    // the session gone (here: its cookie), the next page's call answers 401 and the login page comes back
+    browser.driver.manage().deleteAllCookies();
+    browser.driver.executeScript("location.hash = '#/data-sources'");
+    browser.await(By.id("login-form"));
+    assertTrue(browser.bannerText().contains("session ended"), browser.bannerText());
   }
 
   @Test
@@ -241,9 +247,34 @@ class AdminSignInUiTest {
     assertTrue(uma != null, "created through the form");
     assertEquals("operator", uma.at("/roles/blue").asText(), uma.toString());
     assertFalse(uma.get("owner").asBoolean());
+    // a new team shows in the switcher at once
+    go("#/teams");
+    browser.click(By.id("new-team"));
+    browser.type("id", "green");
+    browser.type("name", "Team green");
+    browser.click(By.id("team-save"));
+    browser.until(d -> d.findElements(By.cssSelector("#team option[value=\"green\"]")).size() == 1);
+    assertEquals("Team green", owner.get("/api/v1/teams").body().findValues("name").stream()
+        .map(JsonNode::asText).filter("Team green"::equals).findFirst().orElse(null));
+
     // and she can sign in, as an operator of blue
     signIn("uma", "a long enough password 1");
     assertEquals("operator", browser.find(By.id("whoami")).getAttribute("data-role"));
+
+    // disabled by the owner: her next call answers 401 and her console returns to the login page
+    String umaId = uma.get("id").asText();
+    assertEquals(200, owner.put("/api/v1/users/" + umaId, "{\"disabled\":true}").status());
+    new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> {
+      d.navigate().refresh();
+      return !d.findElements(By.id("login-form")).isEmpty();
+    });
+    signIn("olivia");
+    go("#/users");
+    assertTrue(browser.find(By.cssSelector("tr[data-username=\"uma\"]")).getText().contains("DISABLED"));
+    browser.driver.executeScript("window.confirm = () => true");
+    browser.click(By.cssSelector("tr[data-username=\"uma\"] button.danger"));
+    browser.until(d -> d.findElements(By.cssSelector("tr[data-username=\"uma\"]")).isEmpty());
+    assertEquals(404, owner.get("/api/v1/users/" + umaId).status());
   }
 
   @Test
