@@ -142,6 +142,11 @@ class AuthApiTest {
     for (String s : secrets) assertFalse(listed.text().contains(s), "a listing shows no token");
     ApiClient ciClient = tally.api.withBearer(ci);
     assertEquals(200, ciClient.get("/api/v1/tasks").status());
+    // its use is written down (off the request's path, at most once a minute)
+    owner.await("/api/v1/auth/tokens", b -> {
+      for (JsonNode t : b.get("items")) if (t.get("name").asText().equals("ci") && t.has("lastUsedAt")) return true;
+      return false;
+    }, java.time.Duration.ofSeconds(10));
     assertEquals(204, owner.delete("/api/v1/auth/tokens/" + minted.id()).status());
     assertEquals(401, ciClient.get("/api/v1/tasks").status(), "revoked at once");
     assertEquals(404, owner.delete("/api/v1/auth/tokens/" + minted.id()).status());

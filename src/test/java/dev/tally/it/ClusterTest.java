@@ -20,8 +20,7 @@ class ClusterTest {
       TallyConfig.Store store = StoreFixture.mysql("tally_it_cluster_" + services.prefix);
       await(StoreFixture.open(plain, store).close());
       TallyConfig.Cluster cluster = new TallyConfig.Cluster("127.0.0.1", 5901, "127.0.0.1", "tally-it-" + services.prefix);
-      TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store, new TallyConfig.Queue("local", 64, 3000),
-          2, 1000, new TallyConfig.Retention(24, 7), TallyConfig.Kafka.NONE, TallyConfig.RocketMq.DEFAULT, cluster);
+      TallyConfig config = TallyInProcess.clusterConfig(store, cluster);
       try (TallyInProcess a = new TallyInProcess(await(ClusterSetup.start(cluster)), config);
            TallyInProcess b = new TallyInProcess(await(ClusterSetup.start(cluster)), config)) {
         String source = a.api.create("/api/v1/event-sources", "{\"name\":\"c\",\"kind\":\"API\"}").id();

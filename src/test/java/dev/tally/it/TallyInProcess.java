@@ -60,10 +60,25 @@ public final class TallyInProcess implements AutoCloseable {
     api = new ApiClient(port);
   }
 
+  /** A cluster node's configuration: the local queue, no Kafka, on a shared store. */
+  public static TallyConfig clusterConfig(TallyConfig.Store store, TallyConfig.Cluster cluster) {
+    return new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), store, new TallyConfig.Queue("local", 64, 3000),
+        2, 1000, new TallyConfig.Retention(24, 7), TallyConfig.Kafka.NONE, TallyConfig.RocketMq.DEFAULT, cluster);
+  }
+
   /** A node on a Vert.x of the caller's, e.g. a clustered one (in open mode). */
   public TallyInProcess(Vertx vertx, TallyConfig config) throws Exception {
+    this(config.withAuth(TallyConfig.Auth.OPEN), vertx);
+  }
+
+  /** A node on a Vert.x of the caller's with the configuration's own authentication settings. */
+  public static TallyInProcess closed(Vertx vertx, TallyConfig config) throws Exception {
+    return new TallyInProcess(config, vertx);
+  }
+
+  private TallyInProcess(TallyConfig config, Vertx vertx) throws Exception {
     this.vertx = vertx;
-    int port = await(Main.start(vertx, config.withAuth(TallyConfig.Auth.OPEN)));
+    int port = await(Main.start(vertx, config));
     api = new ApiClient(port);
   }
 
