@@ -1,4 +1,6 @@
 // The REST API v1 client: JSON in, JSON out; a non-2xx answer becomes an ApiError with the server's field.
+// Every write carries the session's CSRF token; a 401 from anything but the sign-in calls means the session is
+// gone, and the shell is told (it shows the login page).
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -9,12 +11,29 @@ export class ApiError extends Error {
   }
 }
 
+let csrfToken = null;
+let onUnauthenticated = () => {};
+
+/** The session's CSRF token (from the login answer or /auth/me), sent as X-CSRF-Token on every write. */
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+/** What to do when the server answers 401 to a call made while signed in. */
+export function whenUnauthenticated(handler) {
+  onUnauthenticated = handler;
+}
+
+/** Calls whose 401 is their own answer (wrong password), not a lost session. */
+const SIGN_IN = ['/api/v1/auth/login', '/api/v1/setup', '/api/v1/auth/password', '/api/v1/auth/me', '/api/v1/auth/status'];
+
 export async function request(method, path, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
     res = await fetch(path, init);
@@ -26,7 +45,11 @@ export async function request(method, path, body) {
   if (text) {
     try { json = JSON.parse(text); } catch { json = { error: text.slice(0, 300) }; }
   }
-  if (!res.ok) throw new ApiError(res.status, json);
+  if (!res.ok) {
+    const err = new ApiError(res.status, json);
+    if (res.status === 401 && !SIGN_IN.includes(path.split('?')[0])) onUnauthenticated(err);
+    throw err;
+  }
   return json;
 }
 

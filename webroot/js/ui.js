@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the pages: element building, the error banner, field errors, formatting.
+import { currentTeam } from './session.js';
 
 /** h('div', {class: 'x', onclick: f}, child, ...): strings become text nodes, never HTML. */
 export function h(tag, attrs, ...children) {
@@ -205,4 +206,30 @@ export function takeNotice() {
   const n = notice;
   notice = null;
   return n;
+}
+
+/** A new secret, shown this once, with a copy button (and e.g. the curl that uses it). */
+export function shownOnce(title, secret, ...more) {
+  const code = h('code', { class: 'secret' }, secret);
+  const copied = h('span', { class: 'copied' });
+  const copy = h('button', { type: 'button', class: 'copy', onclick: () => copyText(secret, copied) }, 'Copy');
+  return h('div', { class: 'once', role: 'status' },
+    h('strong', {}, title), h('p', {}, 'Copy it now: Tally stores only its hash and will not show it again.'),
+    h('p', {}, code, ' ', copy, ' ', copied), ...more);
+}
+
+async function copyText(text, out) {
+  try {
+    await navigator.clipboard.writeText(text);
+    out.textContent = 'copied';
+  } catch {
+    out.textContent = 'select it and copy by hand (the browser refused the clipboard)';
+  }
+}
+
+/** The team an object belongs to, read-only in its form (a new one goes to the team chosen in the header). */
+export function teamField(existing) {
+  const team = existing ? existing.team || 'default' : currentTeam();
+  if (team === null) return null;
+  return field('team', input('team', team, { disabled: true }), existing ? null : 'the team chosen in the header');
 }

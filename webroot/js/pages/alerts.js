@@ -1,14 +1,16 @@
 // Alerts: channels (WeCom, Slack, webhook; URL write-only), "send test alert", deliveries with failures.
 import { del, get, post, put, qs } from '../api.js';
 import {
-  badge, clear, clearFieldErrors, field, go, guard, h, hideBanner, input, linkTo, select, table, time, values,
+  badge, clear, clearFieldErrors, field, go, guard, h, hideBanner, input, linkTo, select, table, teamField, time, values,
 } from '../ui.js';
+import { inTeam, may, withTeam } from '../session.js';
 
 export async function render(main, params) {
   const query = { status: params.status, channelId: params.channelId, limit: 50 };
   const [{ items: channels }, deliveries] = await Promise.all([
     get('/api/v1/alert-channels'), get(`/api/v1/alert-deliveries${qs(query)}`)]);
   const editing = params.id ? channels.find(c => c.id === params.id) : null;
+  const shown = inTeam(channels);
   const box = h('section', { class: 'card', id: 'channel-form' });
   const filters = h('form', { class: 'filters' },
     field('status', select('status', [['', '(any)'], 'PENDING', 'SENT', 'FAILED'], params.status)),
@@ -19,12 +21,12 @@ export async function render(main, params) {
   const more = h('button', { id: 'more', hidden: true }, 'More');
   filters.addEventListener('submit', e => { e.preventDefault(); go(`#/alerts${qs(values(filters))}`); });
   main.append(
-    h('div', { class: 'bar' }, h('h1', {}, 'Alerts'), linkTo('#/alerts?new=1', 'New channel', { class: 'button primary' })),
-    table(['id', 'name', 'kind', 'URL', ''], channels.map(channelRow), { id: 'channels' }),
+    h('div', { class: 'bar' }, h('h1', {}, 'Alerts'), may('admin') ? linkTo('#/alerts?new=1', 'New channel', { class: 'button primary', id: 'new-channel' }) : null),
+    table(['id', 'name', 'kind', 'URL', ''], shown.map(channelRow), { id: 'channels' }),
     box,
     h('h2', {}, 'Deliveries'), filters,
     deliveryTable, more);
-  if (editing || params.new) box.append(form(editing));
+  if ((editing || params.new) && may('admin')) box.append(form(editing));
   else box.hidden = true;
   showDeliveries(deliveries);
 
@@ -50,9 +52,9 @@ function channelRow(c) {
   return h('tr', { 'data-id': c.id },
     h('td', {}, h('code', {}, c.id)), h('td', {}, c.name), h('td', {}, c.kind), h('td', {}, c.urlSet ? 'set' : 'not set'),
     h('td', { class: 'actions' },
-      h('button', { class: 'test', onclick: () => test(c, out) }, 'Send test alert'),
-      linkTo(`#/alerts?id=${encodeURIComponent(c.id)}`, 'Edit', { class: 'button' }),
-      h('button', { class: 'danger', onclick: () => remove(c) }, 'Delete'),
+      may('operator') ? h('button', { class: 'test', onclick: () => test(c, out) }, 'Send test alert') : null,
+      may('admin') ? linkTo(`#/alerts?id=${encodeURIComponent(c.id)}`, 'Edit', { class: 'button edit' }) : null,
+      may('admin') ? h('button', { class: 'danger delete', onclick: () => remove(c) }, 'Delete') : null,
       out));
 }
 
@@ -72,6 +74,7 @@ function form(c) {
   const f = h('form', { class: 'grid', novalidate: true },
     h('h2', {}, c ? `Edit ${c.name}` : 'New channel'),
     field('name', input('name', c?.name)),
+    teamField(c),
     field('kind', select('kind', ['WECOM', 'SLACK', 'WEBHOOK'], c?.kind)),
     field('URL', input('url', '', { type: 'password', autocomplete: 'off', placeholder: c?.urlSet ? 'set; leave empty to keep it' : 'https://...' }),
       'write-only: it may hold a token'),
@@ -82,7 +85,8 @@ function form(c) {
     hideBanner();
     const v = values(f);
     const body = { name: v.name, kind: v.kind, url: v.url || undefined };
-    const saved = await guard(() => (c ? put(`/api/v1/alert-channels/${encodeURIComponent(c.id)}`, body) : post('/api/v1/alert-channels', body)), f);
+    const saved = await guard(() => (c ? put(`/api/v1/alert-channels/${encodeURIComponent(c.id)}`, withTeam(body, c))
+      : post('/api/v1/alert-channels', withTeam(body))), f);
     if (saved) {
       go('#/alerts', `Channel ${saved.name} saved`);
     }

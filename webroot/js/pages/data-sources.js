@@ -2,8 +2,9 @@
 import { del, get, post, put } from '../api.js';
 import {
   badge, checkbox, clear, clearFieldErrors, field, go, guard, h, hideBanner, input, linkTo, list, num, prune,
-  select, showBanner, table, textarea, values,
+  select, showBanner, table, teamField, textarea, values,
 } from '../ui.js';
+import { inTeam, may, withTeam } from '../session.js';
 
 const KINDS = ['MYSQL', 'POSTGRES', 'REDIS', 'HTTP', 'ELASTICSEARCH'];
 /** Which inputs each kind uses (README "Data sources"). */
@@ -19,14 +20,14 @@ const NUMBERS = ['port', 'poolSize', 'timeoutMs', 'redisDb'];
 const PORTS = { MYSQL: 3306, POSTGRES: 5432, REDIS: 6379 };
 
 export async function render(main, params) {
-  const { items } = await get('/api/v1/data-sources');
+  const items = inTeam((await get('/api/v1/data-sources')).items);
   const editing = params.id ? items.find(d => d.id === params.id) : null;
   const formBox = h('section', { class: 'card', id: 'data-source-form' });
   main.append(
-    h('div', { class: 'bar' }, h('h1', {}, 'Data sources'), linkTo('#/data-sources?new=1', 'New data source', { class: 'button primary' })),
+    h('div', { class: 'bar' }, h('h1', {}, 'Data sources'), may('admin') ? linkTo('#/data-sources?new=1', 'New data source', { class: 'button primary', id: 'new-data-source' }) : null),
     table(['id', 'name', 'kind', 'where', 'secret', ''], items.map(row)),
     formBox);
-  if (editing || params.new) formBox.append(form(editing));
+  if ((editing || params.new) && may('admin')) formBox.append(form(editing));
   else formBox.hidden = true;
 }
 
@@ -42,9 +43,9 @@ function row(d) {
     h('td', {}, h('code', {}, d.id)), h('td', {}, d.name), h('td', {}, d.kind), h('td', {}, where(d)),
     h('td', {}, d.passwordSet || d.apiKeySet ? 'set' : 'not set'),
     h('td', { class: 'actions' },
-      h('button', { class: 'test', onclick: () => test(d, result) }, 'Test connection'),
-      linkTo(`#/data-sources?id=${encodeURIComponent(d.id)}`, 'Edit', { class: 'button' }),
-      h('button', { class: 'danger', onclick: () => remove(d) }, 'Delete'),
+      may('operator') ? h('button', { class: 'test', onclick: () => test(d, result) }, 'Test connection') : null,
+      may('admin') ? linkTo(`#/data-sources?id=${encodeURIComponent(d.id)}`, 'Edit', { class: 'button edit' }) : null,
+      may('admin') ? h('button', { class: 'danger delete', onclick: () => remove(d) }, 'Delete') : null,
       result));
 }
 
@@ -67,6 +68,7 @@ function form(d) {
     h('h2', {}, d ? `Edit ${d.id}` : 'New data source'),
     field('id', input('id', d?.id, { disabled: !!d, placeholder: 'optional: letters, digits, _.-' })),
     field('name', input('name', d?.name)),
+    teamField(d),
     field('kind', select('kind', KINDS, kind, { disabled: !!d, onchange: () => showKind(f) })),
     h('div', { class: 'kind-fields' },
       field('mode', select('redisMode', ['STANDALONE', 'CLUSTER', 'SENTINEL'], d?.redisMode || 'STANDALONE',
@@ -137,8 +139,8 @@ async function save(f, d) {
     return;
   }
   const saved = await guard(() => (d
-    ? put(`/api/v1/data-sources/${encodeURIComponent(d.id)}`, { ...payload, id: d.id })
-    : post('/api/v1/data-sources', payload)), f);
+    ? put(`/api/v1/data-sources/${encodeURIComponent(d.id)}`, withTeam({ ...payload, id: d.id }, d))
+    : post('/api/v1/data-sources', withTeam(payload))), f);
   if (saved) {
     go('#/data-sources', `Data source ${saved.id} saved`);
   }

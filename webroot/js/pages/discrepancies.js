@@ -4,6 +4,7 @@ import { get, put, qs } from '../api.js';
 import {
   badge, clearFieldErrors, epoch, field, go, guard, h, input, linkTo, select, table, textarea, time, values,
 } from '../ui.js';
+import { inTeam, may } from '../session.js';
 
 const STATES = ['open', 'acknowledged', 'ignored', 'resolved'];
 
@@ -15,7 +16,7 @@ function duration(ms) {
 }
 
 export async function list(main, params) {
-  const { items: tasks } = await get('/api/v1/tasks');
+  const tasks = inTeam((await get('/api/v1/tasks')).items);
   const f = h('form', { class: 'filters', id: 'discrepancy-filters' },
     field('task', select('taskId', [['', '(all)'], ...tasks.map(t => [t.id, t.name])], params.taskId)),
     field('state', select('state', [['', '(any)'], ...STATES], params.state)),
@@ -75,7 +76,7 @@ export async function detail(main, params) {
       h('dt', {}, 'last FAIL'), h('dd', {}, time(d.lastFailAt)),
       h('dt', {}, 'FAILs'), h('dd', {}, d.failCount),
       h('dt', {}, 'closed'), h('dd', {}, d.closedAt ? `${time(d.closedAt)} after ${duration(d.durationMs)}` : 'still open')),
-    f,
+    may('operator') ? f : null,
     h('h3', {}, 'History'),
     table(['at', 'state', 'comment'], (d.history || []).map(x => h('tr', {}, h('td', {}, time(x.at)), h('td', {}, badge(x.state)), h('td', {}, x.comment || '')))),
     h('h3', {}, 'Its FAIL results'),

@@ -1,11 +1,12 @@
 // Reports: PASS/FAIL/ERROR per day, week or month, per task or overall; an SVG chart, a table, a CSV link.
 import { get, qs } from '../api.js';
 import { epoch, field, go, h, input, linkTo, select, table, values } from '../ui.js';
+import { inTeam } from '../session.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
 export async function render(main, params) {
-  const { items: tasks } = await get('/api/v1/tasks');
+  const tasks = inTeam((await get('/api/v1/tasks')).items);
   const period = params.period || 'day';
   const f = h('form', { class: 'filters', id: 'report-filters' },
     field('task', select('taskId', [['', '(all tasks)'], ...tasks.map(t => [t.id, t.name])], params.taskId)),

@@ -1,10 +1,11 @@
 // Failures: stored FAIL/ERROR results (newest first, paged by nextCursor) and one result in full.
-import { get, qs } from '../api.js';
-import { badge, field, go, guard, h, input, linkTo, select, table, time, values, epoch } from '../ui.js';
+import { get, post, qs } from '../api.js';
+import { badge, clear, field, go, guard, h, input, linkTo, select, table, time, values, epoch } from '../ui.js';
 import { resultView, storedParts } from './result-view.js';
+import { inTeam, may } from '../session.js';
 
 export async function list(main, params) {
-  const { items: tasks } = await get('/api/v1/tasks');
+  const tasks = inTeam((await get('/api/v1/tasks')).items);
   const f = h('form', { class: 'filters', id: 'results-filters' },
     field('task', select('taskId', [['', '(all)'], ...tasks.map(t => [t.id, t.name])], params.taskId)),
     field('status', select('status', [['', '(any stored)'], 'FAIL', 'ERROR', 'PASS'], params.status)),
@@ -39,7 +40,21 @@ function row(r) {
 
 export async function detail(main, params) {
   const r = await get(`/api/v1/results/${encodeURIComponent(params.id || '')}`);
+  const queued = h('span', { id: 'rerun-result' });
   main.append(h('div', { class: 'bar' }, h('h1', {}, `Result ${r.id}`),
-    linkTo(`#/results?taskId=${encodeURIComponent(r.taskId)}`, 'All failures of this task', { class: 'button' })),
+    h('div', {},
+      may('operator') ? h('button', { id: 'rerun', title: 'check this entity again on the stored event; the verdict is a new result',
+        onclick: () => rerun(r, queued) }, 'Re-run') : null,
+      linkTo(`#/results?taskId=${encodeURIComponent(r.taskId)}`, 'All failures of this task', { class: 'button' }), queued)),
   resultView(r), ...storedParts(r).flat().filter(Boolean));
+}
+
+async function rerun(r, out) {
+  clear(out).append('queueing…');
+  const job = await guard(() => post(`/api/v1/results/${encodeURIComponent(r.id)}/rerun`));
+  clear(out);
+  if (job) {
+    out.append('queued ', h('code', {}, job.jobId || ''), ': its verdict will be a new result ',
+      linkTo(`#/results?taskId=${encodeURIComponent(r.taskId)}`, 'in the failures of this task'));
+  }
 }

@@ -4,8 +4,9 @@
 import { available, get, post, put } from '../api.js';
 import {
   checkbox, clear, clearFieldErrors, field, go, h, hideBanner, input, json, linkTo, list, num, prune, select,
-  showError, textarea,
+  showError, teamField, textarea,
 } from '../ui.js';
+import { inTeam, may, withTeam } from '../session.js';
 import { sideCatalog } from '../catalog.js';
 import { editable } from './tasks.js';
 
@@ -21,9 +22,13 @@ const COMPARATORS = ['EXACT', 'NUMBER', 'DECIMAL', 'DATETIME', 'BOOLEAN', 'JSON'
 const OPTIONS = { NUMBER: ['tolerance'], DECIMAL: ['scale'], DATETIME: ['zone', 'precision', 'formats'], JSON: ['ignoreOrder'], STRING: ['trim', 'ignoreCase'] };
 
 export async function render(main, params) {
-  const [task, { items: eventSources }, { items: dataSources }, channels] = await Promise.all([
+  const [task, { items: allEventSources }, { items: allDataSources }, channels] = await Promise.all([
     params.id ? get(`/api/v1/tasks/${encodeURIComponent(params.id)}`) : null,
     get('/api/v1/event-sources'), get('/api/v1/data-sources'), alertChannels()]);
+  // a task's sources must be in its team: offer only those
+  const sameTeam = items => (task ? items.filter(x => (x.team || 'default') === (task.team || 'default')) : inTeam(items));
+  const eventSources = sameTeam(allEventSources);
+  const dataSources = sameTeam(allDataSources);
   const t = task || { type: 'CONFIG', enabled: true, compare: [{}] };
   const kinds = Object.fromEntries(dataSources.map(d => [d.id, d.kind]));
   const f = h('form', { class: 'wizard', id: 'task-form', novalidate: true });
@@ -39,6 +44,7 @@ export async function render(main, params) {
   steps[0].append(
     field('id', input('id', t.id, { disabled: !!task, placeholder: 'optional: letters, digits, _.-' })),
     field('name', input('name', t.name)),
+    teamField(task),
     field('event source', select('eventSourceId', [['', '(pick one)'], ...eventSources.map(e => [e.id, `${e.name} (${e.id}, ${e.kind})`])], t.eventSourceId)),
     field('type', select('type', [['CONFIG', 'CONFIG: Tally reads both sides and compares'], ['API', 'API: my endpoint compares']], t.type,
       { onchange: () => showType() })),
@@ -143,7 +149,7 @@ export async function render(main, params) {
     tabs.querySelectorAll('li').forEach((li, j) => li.classList.toggle('active', j === current));
     back.disabled = current === 0;
     next.hidden = current === STEPS.length - 1;
-    save.hidden = current !== STEPS.length - 1;
+    save.hidden = current !== STEPS.length - 1 || !may('admin', task?.team);
     if (current === STEPS.length - 1) {
       try {
         preview.textContent = json(build(f, kinds, task));
@@ -258,7 +264,7 @@ export function build(f, kinds, old) {
     if (!el || el.closest('label')?.hidden) return undefined;
     return el.type === 'checkbox' ? el.checked : el.value.trim();
   };
-  const task = old ? editable(old) : {};
+  const task = old ? editable(old) : withTeam({});
   Object.assign(task, { id: old ? old.id : v('id'), name: v('name'), eventSourceId: v('eventSourceId'), type: v('type'), enabled: v('enabled') });
   if (task.type === 'CONFIG') {
     delete task.api;

@@ -2,9 +2,10 @@
 import { get, post } from '../api.js';
 import { clear, clearFieldErrors, field, guard, h, hideBanner, select, textarea } from '../ui.js';
 import { resultView } from './result-view.js';
+import { inTeam } from '../session.js';
 
 export async function render(main, params) {
-  const { items } = await get('/api/v1/tasks');
+  const items = inTeam((await get('/api/v1/tasks')).items);
   const out = h('div', { id: 'try-result' });
   const f = h('form', { id: 'try-form', novalidate: true },
     field('task', select('taskId', [['', '(pick one)'], ...items.map(t => [t.id, `${t.name} (${t.id})`])], params.taskId, { field: 'taskId' })),

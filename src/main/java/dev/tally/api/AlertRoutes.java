@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.auth.Role;
 import dev.tally.model.AlertChannel;
 import dev.tally.model.AlertDelivery;
 import dev.tally.model.Json;
@@ -34,8 +35,8 @@ final class AlertRoutes {
   void mount(Router router) {
     router.post(CHANNELS).handler(this::create);
     router.get(CHANNELS).handler(ctx -> Http.respond(ctx, 200, alerts.channels()
-        .map(l -> page(l.stream().map(AlertRoutes::view).toList(), null))));
-    router.get(CHANNELS + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(AlertRoutes::view)));
+        .map(l -> page(Access.visible(ctx, l, AlertChannel::team).stream().map(AlertRoutes::view).toList(), null))));
+    router.get(CHANNELS + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx, Role.VIEWER).map(AlertRoutes::view)));
     router.put(CHANNELS + "/:id").handler(this::update);
     router.delete(CHANNELS + "/:id").handler(this::delete);
     router.post(CHANNELS + "/:id/test").handler(this::test);
@@ -58,37 +59,54 @@ final class AlertRoutes {
     return out;
   }
 
-  private Future<AlertChannel> existing(RoutingContext ctx) {
+  /** The channel of the path, if the caller holds {@code role} in its team (404 if they cannot see it, else 403). */
+  private Future<AlertChannel> existing(RoutingContext ctx, Role role) {
     String id = ctx.pathParam("id");
-    return Http.found(alerts.channel(id), "alert channel", id);
+    return Http.found(alerts.channel(id), "alert channel", id).map(c -> {
+      Access.requireOn(ctx, c.team(), role, "alert channel", id);
+      return c;
+    });
   }
 
   private void create(RoutingContext ctx) {
-    AlertChannel in = Json.readInput(Http.body(ctx), AlertChannel.class);
+    byte[] body = Http.body(ctx);
+    AlertChannel in = Json.readInput(body, AlertChannel.class);
     long now = System.currentTimeMillis();
-    AlertChannel channel = AlertRules.validate(in.withIdentity(Http.idOrNew(in.id(), "id"), strip(in.url()), now, now));
-    Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
-    Http.respond(ctx, 201, alerts.channel(channel.id())
-        .compose(clash -> clash != null
-            ? Future.failedFuture(new ApiErrors.Conflict("alert channel " + channel.id() + " already exists"))
-            : alerts.insert(channel))
-        .map(v -> view(channel)));
+    Http.respond(ctx, 201, api.teams().forCreate(ctx, TeamRules.requested(body)).compose(team -> {
+      AlertChannel channel = AlertRules.validate(in.withIdentity(Http.idOrNew(in.id(), "id"), strip(in.url()), now, now).withTeam(team));
+      Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
+      return alerts.channel(channel.id())
+          .compose(clash -> clash != null
+              ? Future.failedFuture(new ApiErrors.Conflict("alert channel " + channel.id() + " already exists"))
+              : alerts.insert(channel))
+          .map(v -> view(channel));
+    }));
   }
 
   private void update(RoutingContext ctx) {
-    AlertChannel in = Json.readInput(Http.body(ctx), AlertChannel.class);
-    Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      // an absent url keeps the stored one: clients never get it back to resend it
-      String url = in.url() != null ? strip(in.url()) : old.url();
-      AlertChannel channel = AlertRules.validate(in.withIdentity(old.id(), url, old.createdAt(), System.currentTimeMillis()));
-      Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
-      return alerts.update(channel).map(v -> view(channel));
-    }));
+    byte[] body = Http.body(ctx);
+    AlertChannel in = Json.readInput(body, AlertChannel.class);
+    Http.respond(ctx, 200, existing(ctx, Role.ADMIN).compose(old -> api.teams()
+        .forUpdate(ctx, old.team(), TeamRules.requested(body), "alert channel " + old.id(), () -> users(old.id()))
+        .compose(team -> {
+          // an absent url keeps the stored one: clients never get it back to resend it
+          String url = in.url() != null ? strip(in.url()) : old.url();
+          AlertChannel channel = AlertRules.validate(in.withIdentity(old.id(), url, old.createdAt(), System.currentTimeMillis())
+              .withTeam(team));
+          Http.requireAllowed(api.readers().outbound(), channel.url(), "url");
+          return alerts.update(channel).map(v -> view(channel));
+        })));
+  }
+
+  /** The tasks whose alert policy names this channel. */
+  private List<String> users(String channelId) {
+    return api.cache().tasks().stream().filter(t -> t.alert() != null && t.alert().channelIds().contains(channelId))
+        .map(Task::id).sorted().toList();
   }
 
   private void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Http.respond(ctx, 204, existing(ctx).compose(c -> api.config().tasks()).compose(tasks -> {
+    Http.respond(ctx, 204, existing(ctx, Role.ADMIN).compose(c -> api.config().tasks()).compose(tasks -> {
       List<String> users = tasks.stream().filter(t -> t.alert() != null && t.alert().channelIds().contains(id)).map(Task::id).toList();
       if (!users.isEmpty()) return Future.failedFuture(new ApiErrors.Conflict("alert channel " + id + " is used by tasks " + users));
       return alerts.deleteChannel(id).mapEmpty();
@@ -97,7 +115,7 @@ final class AlertRoutes {
 
   /** Sends a test message now and answers how it went. */
   private void test(RoutingContext ctx) {
-    Http.respond(ctx, 200, existing(ctx)
+    Http.respond(ctx, 200, existing(ctx, Role.OPERATOR)
         .compose(c -> sender.send(c, AlertMessages.test(c.kind(), c.name(), System.currentTimeMillis())))
         .map(outcome -> {
           ObjectNode node = Json.MAPPER.createObjectNode();
@@ -120,7 +138,9 @@ final class AlertRoutes {
       }
     }
     int limit = Http.intParam(ctx, "limit", 50, 1, 500);
-    Http.respond(ctx, 200, alerts.deliveries(param(ctx, "channelId"), param(ctx, "taskId"), parsed, limit, param(ctx, "cursor"))
+    String taskId = param(ctx, "taskId");
+    Http.respond(ctx, 200, alerts.deliveries(param(ctx, "channelId"), taskId, Access.taskScope(ctx, api.cache(), taskId),
+            parsed, limit, param(ctx, "cursor"))
         .map(p -> page(p.items().stream().map(AlertRoutes::view).toList(), p.nextCursor())));
   }
 

@@ -17,7 +17,7 @@ import io.vertx.core.Vertx;
 /** What the route classes share. */
 record ApiContext(Vertx vertx, ConfigRepository config, ConfigCache cache, SideReaders readers,
                   ResultRepository results, JobRepository jobs, BinlogPositionRepository binlogPositions, StrategyChain chain,
-                  int maxEventsPerPost, AlertRepository alerts, AuthRepository auth) {
+                  int maxEventsPerPost, AlertRepository alerts, AuthRepository auth, TeamRules teams) {
 
   /** After a configuration write: this node's cache is fresh before the answer, other nodes are told. */
   Future<Void> configChanged(String kind, String id) {

@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.auth.Role;
 import dev.tally.model.DataSource;
 import dev.tally.model.DataSourceKind;
 import dev.tally.model.Json;
@@ -32,8 +33,9 @@ final class DataSourceRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().dataSources().map(l -> Map.of("items", l.stream().map(DataSourceRoutes::view).toList()))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(DataSourceRoutes::view)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().dataSources()
+        .map(l -> Map.of("items", Access.visible(ctx, l, DataSource::team).stream().map(DataSourceRoutes::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx, Role.VIEWER).map(DataSourceRoutes::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/test").handler(this::test);
@@ -51,39 +53,58 @@ final class DataSourceRoutes {
     return node;
   }
 
-  private Future<DataSource> existing(RoutingContext ctx) {
+  /** The source of the path, if the caller holds {@code role} in its team (404 if they cannot see it, else 403). */
+  private Future<DataSource> existing(RoutingContext ctx, Role role) {
     String id = ctx.pathParam("id");
-    return Http.found(api.config().dataSource(id), "data source", id);
+    return Http.found(api.config().dataSource(id), "data source", id).map(ds -> {
+      Access.requireOn(ctx, ds.team(), role, "data source", id);
+      return ds;
+    });
   }
 
   private void create(RoutingContext ctx) {
-    DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
+    byte[] body = Http.body(ctx);
+    DataSource in = Json.readInput(body, DataSource.class);
     long now = System.currentTimeMillis();
-    DataSource ds = allowed(validate(in.withSecrets(in.password(), in.apiKey(), ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
-        .withIdentity(Http.idOrNew(in.id(), "id"), now, now)));
-    Http.respond(ctx, 201, api.config().dataSource(ds.id())
-        .compose(clash -> clash != null
-            ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
-            : api.config().insert(ds))
-        .compose(v -> api.configChanged("data-source", ds.id()))
-        .map(v -> view(ds)));
+    Http.respond(ctx, 201, api.teams().forCreate(ctx, TeamRules.requested(body)).compose(team -> {
+      DataSource ds = allowed(validate(in.withSecrets(in.password(), in.apiKey(), ApiHeaders.keepStored(in.headers(), Map.of(), "headers."))
+          .withIdentity(Http.idOrNew(in.id(), "id"), now, now).withTeam(team)));
+      return api.config().dataSource(ds.id())
+          .compose(clash -> clash != null
+              ? Future.failedFuture(new ApiErrors.Conflict("data source " + ds.id() + " already exists"))
+              : api.config().insert(ds))
+          .compose(v -> api.configChanged("data-source", ds.id()))
+          .map(v -> view(ds));
+    }));
   }
 
   private void update(RoutingContext ctx) {
-    DataSource in = Json.readInput(Http.body(ctx), DataSource.class);
-    Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      // an absent secret keeps the stored one: clients never get it back to resend it
-      String password = in.password() != null ? in.password() : old.password();
-      String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
-      DataSource ds = allowed(validate(in.withSecrets(password, apiKey, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
-          .withIdentity(old.id(), old.createdAt(), System.currentTimeMillis())));
-      return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
-    }));
+    byte[] body = Http.body(ctx);
+    DataSource in = Json.readInput(body, DataSource.class);
+    Http.respond(ctx, 200, existing(ctx, Role.ADMIN).compose(old -> api.teams()
+        .forUpdate(ctx, old.team(), TeamRules.requested(body), "data source " + old.id(), () -> users(old.id()))
+        .compose(team -> {
+          // an absent secret keeps the stored one: clients never get it back to resend it
+          String password = in.password() != null ? in.password() : old.password();
+          String apiKey = in.apiKey() != null ? in.apiKey() : old.apiKey();
+          DataSource ds = allowed(validate(in.withSecrets(password, apiKey, ApiHeaders.keepStored(in.headers(), old.headers(), "headers."))
+              .withIdentity(old.id(), old.createdAt(), System.currentTimeMillis()).withTeam(team)));
+          return api.config().update(ds).compose(v -> api.configChanged("data-source", ds.id())).map(v -> view(ds));
+        })));
+  }
+
+  /** The tasks and direct binlog event sources that read this data source. */
+  private List<String> users(String dataSourceId) {
+    List<String> users = new java.util.ArrayList<>();
+    api.cache().tasks().stream().filter(t -> uses(t, dataSourceId)).forEach(t -> users.add("task " + t.id()));
+    api.cache().eventSources().stream().filter(es -> es.isDirect() && dataSourceId.equals(es.dataSourceId()))
+        .forEach(es -> users.add("event source " + es.id()));
+    return users;
   }
 
   private void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Http.respond(ctx, 204, existing(ctx).compose(ds -> api.config().tasks()).compose(tasks -> {
+    Http.respond(ctx, 204, existing(ctx, Role.ADMIN).compose(ds -> api.config().tasks()).compose(tasks -> {
       List<String> users = tasks.stream().filter(t -> uses(t, id)).map(Task::id).toList();
       if (!users.isEmpty()) return Future.failedFuture(new ApiErrors.Conflict("data source " + id + " is used by tasks " + users));
       return api.config().deleteDataSource(id).compose(v -> api.readers().invalidate(id))
@@ -92,7 +113,7 @@ final class DataSourceRoutes {
   }
 
   private void test(RoutingContext ctx) {
-    Http.respond(ctx, 200, existing(ctx).compose(ds -> {
+    Http.respond(ctx, 200, existing(ctx, Role.OPERATOR).compose(ds -> {
       long started = System.nanoTime();
       return api.readers().reader(ds).test()
           .map(v -> (Object) Map.of("ok", true, "tookMs", (System.nanoTime() - started) / 1_000_000))
@@ -107,7 +128,7 @@ final class DataSourceRoutes {
    * answers 200 with {@code {"error": ...}}, as the connection test does.
    */
   private void catalog(RoutingContext ctx) {
-    Http.respond(ctx, 200, existing(ctx).compose(ds -> {
+    Http.respond(ctx, 200, existing(ctx, Role.OPERATOR).compose(ds -> {
       String of = catalogOf(ctx, ds.kind());
       String prefix = ctx.request().getParam("prefix");
       if (prefix != null && prefix.length() > MAX_CATALOG_PREFIX) {

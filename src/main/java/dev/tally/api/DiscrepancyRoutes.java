@@ -1,9 +1,11 @@
 package dev.tally.api;
 
+import dev.tally.auth.Role;
 import dev.tally.model.Discrepancy;
 import dev.tally.model.DiscrepancyState;
 import dev.tally.model.Json;
 import dev.tally.model.ValidationException;
+import dev.tally.store.ConfigCache;
 import dev.tally.store.DiscrepancyRepository;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -17,23 +19,33 @@ final class DiscrepancyRoutes {
   static final int MAX_COMMENT = 2000;
 
   private final DiscrepancyRepository discrepancies;
+  private final ConfigCache cache;
 
-  DiscrepancyRoutes(DiscrepancyRepository discrepancies) {
+  /** {@code cache}: the tasks, whose teams the discrepancies belong to. */
+  DiscrepancyRoutes(DiscrepancyRepository discrepancies, ConfigCache cache) {
     this.discrepancies = discrepancies;
+    this.cache = cache;
   }
 
   void mount(Router router) {
     router.get("/api/v1/discrepancies").handler(this::list);
-    router.get("/api/v1/discrepancies/:id").handler(ctx -> Http.respond(ctx, 200,
-        Http.found(discrepancies.get(ctx.pathParam("id")), "discrepancy", ctx.pathParam("id"))));
+    router.get("/api/v1/discrepancies/:id").handler(ctx -> {
+      String id = ctx.pathParam("id");
+      Http.respond(ctx, 200, Http.found(discrepancies.get(id), "discrepancy", id).map(d -> {
+        Access.requireOnTaskTeam(ctx, cache.teamOfTask(d.discrepancy().taskId()), Role.VIEWER, "discrepancy", id);
+        return d;
+      }));
+    });
     router.put("/api/v1/discrepancies/:id/triage").handler(this::triage);
   }
 
   private void list(RoutingContext ctx) {
     String state = text(ctx, "state");
-    Http.respond(ctx, 200, discrepancies.list(new DiscrepancyRepository.Query(text(ctx, "taskId"),
+    String taskId = text(ctx, "taskId");
+    Http.respond(ctx, 200, discrepancies.list(new DiscrepancyRepository.Query(taskId,
         state == null ? null : state(state, "state"), text(ctx, "key"), Http.instant(ctx, "from"),
-        Http.instant(ctx, "to"), Http.intParam(ctx, "limit", 50, 1, 500), text(ctx, "cursor"))));
+        Http.instant(ctx, "to"), Http.intParam(ctx, "limit", 50, 1, 500), text(ctx, "cursor"),
+        Access.taskScope(ctx, cache, taskId))));
   }
 
   private void triage(RoutingContext ctx) {
@@ -44,7 +56,11 @@ final class DiscrepancyRoutes {
       throw new ValidationException("comment", "too long", "at most " + MAX_COMMENT + " characters");
     }
     String id = ctx.pathParam("id");
-    Future<Discrepancy> changed = discrepancies.triage(id, state, comment, System.currentTimeMillis())
+    Future<Discrepancy> changed = Http.found(discrepancies.find(id), "discrepancy", id)
+        .compose(d -> {
+          Access.requireOnTaskTeam(ctx, cache.teamOfTask(d.taskId()), Role.OPERATOR, "discrepancy", id);
+          return discrepancies.triage(id, state, comment, System.currentTimeMillis());
+        })
         .recover(err -> Future.failedFuture(err instanceof DiscrepancyRepository.Closed
             ? new ApiErrors.Conflict(err.getMessage()) : err));
     Http.respond(ctx, 200, Http.found(changed, "discrepancy", id));

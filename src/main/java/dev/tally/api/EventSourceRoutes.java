@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.auth.Role;
 import dev.tally.ingest.binlog.BinlogStart;
 import dev.tally.ingest.format.EventFormats;
 import dev.tally.model.DataSource;
@@ -26,41 +27,53 @@ final class EventSourceRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().eventSources().map(l -> Map.of("items", l))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().eventSources()
+        .map(l -> Map.of("items", Access.visible(ctx, l, EventSource::team)))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx, Role.VIEWER)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
   }
 
-  private Future<EventSource> existing(RoutingContext ctx) {
+  /** The source of the path, if the caller holds {@code role} in its team (404 if they cannot see it, else 403). */
+  private Future<EventSource> existing(RoutingContext ctx, Role role) {
     String id = ctx.pathParam("id");
-    return Http.found(api.config().eventSource(id), "event source", id);
+    return Http.found(api.config().eventSource(id), "event source", id).map(es -> {
+      Access.requireOn(ctx, es.team(), role, "event source", id);
+      return es;
+    });
   }
 
   private void create(RoutingContext ctx) {
-    EventSource in = Json.readInput(Http.body(ctx), EventSource.class);
+    byte[] body = Http.body(ctx);
+    EventSource in = Json.readInput(body, EventSource.class);
     long now = System.currentTimeMillis();
-    EventSource es = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), now, now));
-    Http.respond(ctx, 201, api.config().eventSource(es.id())
-        .compose(clash -> clash != null
-            ? Future.failedFuture(new ApiErrors.Conflict("event source " + es.id() + " already exists"))
-            : startPosition(es))
-        .compose(v -> api.config().insert(es))
-        .compose(v -> api.configChanged("event-source", es.id()))
-        .map(es));
+    Http.respond(ctx, 201, api.teams().forCreate(ctx, TeamRules.requested(body)).compose(team -> {
+      EventSource es = validate(withIdentity(in, Http.idOrNew(in.id(), "id"), team, now, now));
+      return api.config().eventSource(es.id())
+          .compose(clash -> clash != null
+              ? Future.failedFuture(new ApiErrors.Conflict("event source " + es.id() + " already exists"))
+              : startPosition(es))
+          .compose(v -> api.config().insert(es))
+          .compose(v -> api.configChanged("event-source", es.id()))
+          .map(es);
+    }));
   }
 
   private void update(RoutingContext ctx) {
-    EventSource in = Json.readInput(Http.body(ctx), EventSource.class);
-    Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      EventSource es = validate(withIdentity(in, old.id(), old.createdAt(), System.currentTimeMillis()));
-      return api.config().update(es).compose(v -> api.configChanged("event-source", es.id())).map(es);
-    }));
+    byte[] body = Http.body(ctx);
+    EventSource in = Json.readInput(body, EventSource.class);
+    Http.respond(ctx, 200, existing(ctx, Role.ADMIN).compose(old -> api.teams()
+        .forUpdate(ctx, old.team(), TeamRules.requested(body), "event source " + old.id(),
+            () -> api.cache().tasksOf(old.id()).stream().map(Task::id).toList())
+        .compose(team -> {
+          EventSource es = validate(withIdentity(in, old.id(), team, old.createdAt(), System.currentTimeMillis()));
+          return api.config().update(es).compose(v -> api.configChanged("event-source", es.id())).map(es);
+        })));
   }
 
   private void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Http.respond(ctx, 204, existing(ctx).compose(es -> api.config().tasksOf(id)).compose(tasks -> {
+    Http.respond(ctx, 204, existing(ctx, Role.ADMIN).compose(es -> api.config().tasksOf(id)).compose(tasks -> {
       if (!tasks.isEmpty()) {
         return Future.failedFuture(new ApiErrors.Conflict("event source " + id + " has tasks " + tasks.stream().map(Task::id).toList()));
       }
@@ -81,9 +94,9 @@ final class EventSourceRoutes {
         .compose(position -> api.binlogPositions().save(es.id(), position));
   }
 
-  private static EventSource withIdentity(EventSource in, String id, long createdAt, long updatedAt) {
+  private static EventSource withIdentity(EventSource in, String id, String team, long createdAt, long updatedAt) {
     return new EventSource(id, in.name(), in.kind(), in.database(), in.table(), in.topic(), in.topicPattern(), in.format(),
-        in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt, in.maxEventsPerSecond());
+        in.connector(), in.dataSourceId(), in.serverId(), createdAt, updatedAt, in.maxEventsPerSecond(), team);
   }
 
   private EventSource validate(EventSource es) {
@@ -113,6 +126,7 @@ final class EventSourceRoutes {
       if (ds == null || ds.kind() != DataSourceKind.MYSQL) {
         throw new ValidationException("dataSourceId", "not a MYSQL data source", "the direct connector reads a MySQL/MariaDB binlog");
       }
+      TeamRules.sameTeam(es.team(), ds.team(), "dataSourceId", ds.id());
     } else {
       throw new ValidationException("connector", "unknown connector", "KAFKA or DIRECT");
     }

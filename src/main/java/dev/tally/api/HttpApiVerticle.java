@@ -59,9 +59,10 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    AuthRepository auth = new AuthRepository(pool);
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
         new JobRepository(pool), new BinlogPositionRepository(pool), chain,
-        config.maxEventsPerPost(), new AlertRepository(pool, secrets), new AuthRepository(pool));
+        config.maxEventsPerPost(), new AlertRepository(pool, secrets), auth, new TeamRules(auth));
     SignIn signIn = new SignIn(vertx, api.auth());
     AuthHandler authHandler = new AuthHandler(config.auth(), api.auth(), signIn);
     // this node forgets at once (before answering), the others when the message arrives
@@ -90,10 +91,10 @@ public final class HttpApiVerticle extends VerticleBase {
     new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
-    new DiscrepancyRoutes(new DiscrepancyRepository(pool)).mount(router);
-    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq).mount(router);
-    new LiveRoutes(vertx, activity, depth, rocketmq).mount(router);
-    new ReportRoutes(new Reports(new ReportRepository(pool))).mount(router);
+    new DiscrepancyRoutes(new DiscrepancyRepository(pool), cache).mount(router);
+    new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq, cache).mount(router);
+    new LiveRoutes(vertx, activity, depth, rocketmq, cache).mount(router);
+    new ReportRoutes(new Reports(new ReportRepository(pool)), cache).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     router.route("/*").handler(StaticHandler.create("webroot"));

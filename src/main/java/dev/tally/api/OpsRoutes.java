@@ -1,6 +1,8 @@
 package dev.tally.api;
 
+import dev.tally.model.EventSource;
 import dev.tally.ops.Metrics;
+import dev.tally.store.ConfigCache;
 import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.store.DeadLetterRepository;
 import io.vertx.core.Future;
@@ -22,8 +24,14 @@ final class OpsRoutes {
   private final Pool pool;
   private final RocketMqJobQueue rocketmq;
 
-  /** {@code rocketmq}: the job queue when it is RocketMQ, null for the local queue (whose jobs are in the store). */
-  OpsRoutes(DeadLetterRepository deadLetters, Metrics metrics, Pool pool, RocketMqJobQueue rocketmq) {
+  private final ConfigCache cache;
+
+  /**
+   * {@code rocketmq}: the job queue when it is RocketMQ, null for the local queue (whose jobs are in the store);
+   * {@code cache}: the event sources, whose teams the dead letters of their topics belong to.
+   */
+  OpsRoutes(DeadLetterRepository deadLetters, Metrics metrics, Pool pool, RocketMqJobQueue rocketmq, ConfigCache cache) {
+    this.cache = cache;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.pool = pool;
@@ -41,14 +49,36 @@ final class OpsRoutes {
     router.get("/api/v1/dead-letters").handler(ctx -> {
       String topic = ctx.request().getParam("topic");
       String cursor = ctx.request().getParam("cursor");
-      Http.respond(ctx, 200, deadLetters.list(topic == null || topic.isBlank() ? null : topic,
-          Http.intParam(ctx, "limit", 50, 1, 500), cursor == null || cursor.isBlank() ? null : cursor));
+      int limit = Http.intParam(ctx, "limit", 50, 1, 500);
+      Http.respond(ctx, 200, visibleTopics(ctx).compose(topics -> deadLetters.list(topic == null || topic.isBlank() ? null : topic,
+          topics, limit, cursor == null || cursor.isBlank() ? null : cursor)));
     });
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.prometheusText()));
     router.get("/health").handler(ctx -> Http.json(ctx, 200, Map.of("status", "UP")));
     router.get("/ready").handler(this::ready);
+  }
+
+  /**
+   * The topics whose dead letters the caller may see: those a Kafka event source of their teams reads (by name or
+   * pattern); null (all) for an owner.
+   */
+  private Future<List<String>> visibleTopics(RoutingContext ctx) {
+    if (Access.caller(ctx).allTeams()) return Future.succeededFuture(null);
+    List<EventSource> sources = Access.visible(ctx, cache.eventSources(), EventSource::team).stream()
+        .filter(EventSource::isKafka).toList();
+    if (sources.isEmpty()) return Future.succeededFuture(List.of());
+    return deadLetters.topics().map(topics -> topics.stream().filter(t -> sources.stream().anyMatch(s -> reads(s, t))).sorted().toList());
+  }
+
+  private static boolean reads(EventSource source, String topic) {
+    if (!source.topicPattern()) return topic.equals(source.topic());
+    try {
+      return java.util.regex.Pattern.compile(source.topic()).matcher(topic).matches();
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return false;
+    }
   }
 
   /** Ready when the store answers and so does the job queue (the local queue's table, or the RocketMQ proxy). */

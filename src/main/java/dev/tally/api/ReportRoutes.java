@@ -5,6 +5,7 @@ import dev.tally.ops.Period;
 import dev.tally.ops.Reports;
 import dev.tally.ops.Reports.Item;
 import dev.tally.ops.Reports.Report;
+import dev.tally.store.ConfigCache;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +13,7 @@ import java.util.Locale;
 
 /**
  * GET /api/v1/reports and /api/v1/reports.csv?taskId=&period=day|week|month&from=&to=: PASS/FAIL/ERROR per period
- * (UTC; weeks are ISO weeks from Monday), of one task or of all, oldest first.
+ * (UTC; weeks are ISO weeks from Monday), of one task or of all the caller may see, oldest first.
  */
 final class ReportRoutes {
   /** Most periods one report spans. */
@@ -20,9 +21,12 @@ final class ReportRoutes {
   private static final long DAY_MS = 86_400_000L;
 
   private final Reports reports;
+  private final ConfigCache cache;
 
-  ReportRoutes(Reports reports) {
+  /** {@code cache}: the tasks, whose teams decide which counts a caller's report sums. */
+  ReportRoutes(Reports reports, ConfigCache cache) {
     this.reports = reports;
+    this.cache = cache;
   }
 
   void mount(Router router) {
@@ -50,7 +54,8 @@ final class ReportRoutes {
     if ((to - from) / DAY_MS > MAX_PERIODS * 31L || period.starts(from, to).size() > MAX_PERIODS) {
       throw new ValidationException("from", "range too long", "at most " + MAX_PERIODS + " periods of " + period.key());
     }
-    return reports.report(period, taskId, from, to);
+    // the overall report sums the caller's visible tasks; a task they cannot see reports zeros, as an unknown one does
+    return reports.report(period, taskId, Access.taskScope(ctx, cache, taskId), from, to);
   }
 
   private static long defaultSpanDays(Period period) {

@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.auth.Role;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.TryRequest;
@@ -9,6 +10,7 @@ import dev.tally.model.AlertChannel;
 import dev.tally.model.ApiCheck;
 import dev.tally.model.DataSource;
 import dev.tally.model.Event;
+import dev.tally.model.EventSource;
 import dev.tally.model.FieldPair;
 import dev.tally.model.Json;
 import dev.tally.model.Result;
@@ -23,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -39,52 +42,63 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.post(PATH).handler(this::create);
-    router.get(PATH).handler(ctx -> Http.respond(ctx, 200,
-        api.config().tasks().map(l -> Map.of("items", l.stream().map(TaskRoutes::view).toList()))));
-    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx).map(TaskRoutes::view)));
+    router.get(PATH).handler(ctx -> Http.respond(ctx, 200, api.config().tasks()
+        .map(l -> Map.of("items", Access.visible(ctx, l, Task::team).stream().map(TaskRoutes::view).toList()))));
+    router.get(PATH + "/:id").handler(ctx -> Http.respond(ctx, 200, existing(ctx, Role.VIEWER).map(TaskRoutes::view)));
     router.put(PATH + "/:id").handler(this::update);
     router.delete(PATH + "/:id").handler(this::delete);
     router.post(PATH + "/:id/try").handler(this::tryOnce);
     router.get(PATH + "/:id/stats").handler(ctx -> Http.respond(ctx, 200,
-        existing(ctx).compose(t -> new StatsQuery(api.results()).run(ctx, t.id()))));
+        existing(ctx, Role.VIEWER).compose(t -> new StatsQuery(api.results()).run(ctx, t.id()))));
   }
 
-  private Future<Task> existing(RoutingContext ctx) {
+  /** The task of the path, if the caller holds {@code role} in its team (404 if they cannot see it, else 403). */
+  private Future<Task> existing(RoutingContext ctx, Role role) {
     String id = ctx.pathParam("id");
-    return Http.found(api.config().task(id), "task", id);
+    return Http.found(api.config().task(id), "task", id).map(t -> {
+      Access.requireOn(ctx, t.team(), role, "task", id);
+      return t;
+    });
   }
 
   private void create(RoutingContext ctx) {
-    Task in = Json.readInput(Http.body(ctx), Task.class);
+    byte[] body = Http.body(ctx);
+    Task in = Json.readInput(body, Task.class);
     long now = System.currentTimeMillis();
-    Task task = validate(ApiHeaders.keepStored(in, null).withIdentity(Http.idOrNew(in.id(), "id"), now, now));
-    Http.respond(ctx, 201, alertChannelsExist(task).compose(v -> api.config().task(task.id()))
-        .compose(clash -> clash != null
-            ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
-            : api.config().insert(task))
-        .compose(v -> api.configChanged("task", task.id()))
-        .map(v -> view(task)));
+    Http.respond(ctx, 201, api.teams().forCreate(ctx, TeamRules.requested(body)).compose(team -> {
+      Task task = validate(ApiHeaders.keepStored(in, null).withIdentity(Http.idOrNew(in.id(), "id"), now, now).withTeam(team));
+      return alertChannelsExist(task).compose(v -> api.config().task(task.id()))
+          .compose(clash -> clash != null
+              ? Future.failedFuture(new ApiErrors.Conflict("task " + task.id() + " already exists"))
+              : api.config().insert(task))
+          .compose(v -> api.configChanged("task", task.id()))
+          .map(v -> view(task));
+    }));
   }
 
+  /** Nothing refers to a task, so it may move to any team where the caller is admin (its sources must follow). */
   private void update(RoutingContext ctx) {
-    Task in = Json.readInput(Http.body(ctx), Task.class);
-    Http.respond(ctx, 200, existing(ctx).compose(old -> {
-      Task task = validate(keepSecret(ApiHeaders.keepStored(in, old), old).withIdentity(old.id(), old.createdAt(),
-          System.currentTimeMillis()));
-      return alertChannelsExist(task).compose(v -> api.config().update(task))
-          .compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
-    }));
+    byte[] body = Http.body(ctx);
+    Task in = Json.readInput(body, Task.class);
+    Http.respond(ctx, 200, existing(ctx, Role.ADMIN).compose(old -> api.teams()
+        .forUpdate(ctx, old.team(), TeamRules.requested(body), "task " + old.id(), List::of)
+        .compose(team -> {
+          Task task = validate(keepSecret(ApiHeaders.keepStored(in, old), old).withIdentity(old.id(), old.createdAt(),
+              System.currentTimeMillis()).withTeam(team));
+          return alertChannelsExist(task).compose(v -> api.config().update(task))
+              .compose(v -> api.configChanged("task", task.id())).map(v -> view(task));
+        })));
   }
 
   private void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Http.respond(ctx, 204, existing(ctx).compose(t -> api.config().deleteTask(id)).compose(v -> api.configChanged("task", id)));
+    Http.respond(ctx, 204, existing(ctx, Role.ADMIN).compose(t -> api.config().deleteTask(id)).compose(v -> api.configChanged("task", id)));
   }
 
   /** Runs the task once on the event in the body; nothing is stored. */
   private void tryOnce(RoutingContext ctx) {
     byte[] body = Http.body(ctx);
-    Http.respond(ctx, 200, existing(ctx).compose(task -> {
+    Http.respond(ctx, 200, existing(ctx, Role.OPERATOR).compose(task -> {
       Event event = EventInput.parseOne(EventInput.tree(body), task.eventSourceId(), "");
       String missing = TaskVariables.firstMissing(task, event.data());
       if (missing != null) {
@@ -110,16 +124,18 @@ final class TaskRoutes {
     return in.withCallback(in.callback().withSecret(old.callback().secret()));
   }
 
-  /** Every channel of the task's alert policy exists. */
+  /** Every channel of the task's alert policy exists and is in the task's team. */
   private Future<Void> alertChannelsExist(Task t) {
     if (t.alert() == null) return Future.succeededFuture();
     return api.alerts().channels().compose(channels -> {
-      java.util.Set<String> known = channels.stream().map(AlertChannel::id).collect(java.util.stream.Collectors.toSet());
+      Map<String, AlertChannel> known = channels.stream().collect(java.util.stream.Collectors.toMap(AlertChannel::id, c -> c));
       for (int i = 0; i < t.alert().channelIds().size(); i++) {
         String id = t.alert().channelIds().get(i);
-        if (!known.contains(id)) {
+        AlertChannel channel = known.get(id);
+        if (channel == null) {
           return Future.failedFuture(new ValidationException("alert.channelIds[" + i + "]", "unknown alert channel", id));
         }
+        TeamRules.sameTeam(t.team(), channel.team(), "alert.channelIds[" + i + "]", id);
       }
       return Future.succeededFuture();
     });
@@ -128,9 +144,9 @@ final class TaskRoutes {
   private Task validate(Task t) {
     Http.requireText(t.name(), "name");
     Http.requireText(t.eventSourceId(), "eventSourceId");
-    if (api.cache().eventSource(t.eventSourceId()) == null) {
-      throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
-    }
+    EventSource source = api.cache().eventSource(t.eventSourceId());
+    if (source == null) throw new ValidationException("eventSourceId", "unknown event source", t.eventSourceId());
+    TeamRules.sameTeam(t.team(), source.team(), "eventSourceId", source.id());
     if (t.alert() != null) AlertRules.validate(t.alert());
     switch (t.type()) {
       case CONFIG -> validateConfig(t);
@@ -148,8 +164,8 @@ final class TaskRoutes {
 
   private void validateConfig(Task t) {
     if (t.api() != null) throw new ValidationException("api", "not allowed", "only an API task calls an endpoint; a CONFIG task compares left and right");
-    validateSide(t.left(), "left");
-    validateSide(t.right(), "right");
+    validateSide(t.left(), "left", t.team());
+    validateSide(t.right(), "right", t.team());
     SideSpecValidator.validatePair(t.left(), t.right());
     if (t.compare().isEmpty()) throw new ValidationException("compare", "required", "at least one field pair");
     for (int i = 0; i < t.compare().size(); i++) {
@@ -186,11 +202,12 @@ final class TaskRoutes {
     });
   }
 
-  private void validateSide(SideSpec side, String field) {
+  private void validateSide(SideSpec side, String field, String team) {
     if (side == null) throw new ValidationException(field, "required");
     Http.requireText(side.dataSourceId(), field + ".dataSourceId");
     DataSource ds = api.cache().dataSource(side.dataSourceId());
     if (ds == null) throw new ValidationException(field + ".dataSourceId", "unknown data source", side.dataSourceId());
+    TeamRules.sameTeam(team, ds.team(), field + ".dataSourceId", ds.id());
     SideSpecValidator.validate(ds.kind(), side, field);
   }
 

@@ -6,6 +6,8 @@ public final class Addresses {
 
   /** IngestRequest → IngestReply, answered once the jobs are persisted (dispatcher). */
   public static final String EVENTS_INGEST = PREFIX + "events.ingest";
+  /** RerunRequest → RerunReply, answered once the job is persisted: one task once more on a stored event (dispatcher). */
+  public static final String JOBS_RERUN = PREFIX + "jobs.rerun";
   /** JobBatch: jobs persisted and to be timed (scheduler). */
   public static final String JOBS_SCHEDULED = PREFIX + "jobs.scheduled";
   /** Job: due now, to be checked (compare verticles, round-robin). */

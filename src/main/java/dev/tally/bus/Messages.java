@@ -20,6 +20,13 @@ public final class Messages {
   public record Warning(String field, String error, String taskId) {
   }
 
+  /** Check task {@code taskId} once more on {@code event} (a stored result's), as the new event {@code eventId}. */
+  public record RerunRequest(String taskId, Event event, String eventId) {
+  }
+
+  public record RerunReply(String jobId, String eventId) {
+  }
+
   public record JobBatch(List<Job> jobs) {
   }
 
@@ -34,6 +41,6 @@ public final class Messages {
 
   /** Every message type, for codec registration. */
   public static final List<Class<?>> TYPES = List.of(IngestRequest.class, IngestReply.class, JobBatch.class,
-      JobFinished.class, TryRequest.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class,
+      JobFinished.class, TryRequest.class, RerunRequest.class, RerunReply.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class,
       dev.tally.store.ResultRepository.Completion.class);
 }

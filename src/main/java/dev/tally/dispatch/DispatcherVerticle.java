@@ -4,6 +4,8 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Failures;
 import dev.tally.bus.Messages.IngestReply;
 import dev.tally.bus.Messages.IngestRequest;
+import dev.tally.bus.Messages.RerunReply;
+import dev.tally.bus.Messages.RerunRequest;
 import dev.tally.bus.Messages.Warning;
 import dev.tally.model.Event;
 import dev.tally.model.Ids;
@@ -42,7 +44,30 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<IngestRequest>consumer(Addresses.EVENTS_INGEST, this::ingest).completion();
+    return Future.all(vertx.eventBus().<IngestRequest>consumer(Addresses.EVENTS_INGEST, this::ingest).completion(),
+        vertx.eventBus().<RerunRequest>consumer(Addresses.JOBS_RERUN, this::rerun).completion());
+  }
+
+  /**
+   * A re-run asked for by an operator: one job of the task on a copy of the stored event under a new event id, so
+   * it is a fresh job with its own verdict. No strategy applies: someone asked for exactly this check, now.
+   */
+  private void rerun(Message<RerunRequest> message) {
+    RerunRequest request = message.body();
+    Task task = config.task(request.taskId());
+    if (task == null) {
+      Failures.reply(message, new IllegalStateException("task " + request.taskId() + " no longer exists"));
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Event stored = request.event();
+    Event event = new Event(request.eventId(), stored.sourceId(), stored.op(), stored.data(), stored.before(),
+        stored.occurredAt(), now);
+    Job job = new Job(Ids.job(event.id(), task.id()), task.id(), event,
+        TaskVariables.entityKeyOrPlaceholder(task, event.data()), 1, now, now, List.of());
+    queue.enqueue(List.of(job))
+        .onSuccess(v -> message.reply(new RerunReply(job.id(), event.id())))
+        .onFailure(err -> Failures.reply(message, err));
   }
 
   private void ingest(Message<IngestRequest> message) {

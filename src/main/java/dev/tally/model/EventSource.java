@@ -8,11 +8,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * expression when {@code topicPattern} is true) in {@code format}; with connector DIRECT read from the
  * binlog of the MySQL/MariaDB data source {@code dataSourceId}, as replica {@code serverId}.
  * {@code maxEventsPerSecond}: when set (positive), POSTs to this source above that rate are answered 429.
+ * {@code team}: the team it belongs to (null on sources stored before teams: the default team).
  */
 public record EventSource(String id, String name, EventSourceKind kind, String database, String table,
                           String topic, Boolean topicPattern, String format, String connector,
                           String dataSourceId, Long serverId, long createdAt, long updatedAt,
-                          Integer maxEventsPerSecond) {
+                          Integer maxEventsPerSecond, String team) {
   public static final String KAFKA = "KAFKA";
   public static final String DIRECT = "DIRECT";
 
@@ -21,10 +22,19 @@ public record EventSource(String id, String name, EventSourceKind kind, String d
                      Boolean topicPattern, String format, String connector, String dataSourceId, Long serverId,
                      long createdAt, long updatedAt) {
     this(id, name, kind, database, table, topic, topicPattern, format, connector, dataSourceId, serverId, createdAt,
-        updatedAt, null);
+        updatedAt, null, null);
+  }
+
+  /** A source of the default team. */
+  public EventSource(String id, String name, EventSourceKind kind, String database, String table, String topic,
+                     Boolean topicPattern, String format, String connector, String dataSourceId, Long serverId,
+                     long createdAt, long updatedAt, Integer maxEventsPerSecond) {
+    this(id, name, kind, database, table, topic, topicPattern, format, connector, dataSourceId, serverId, createdAt,
+        updatedAt, maxEventsPerSecond, null);
   }
 
   public EventSource {
+    team = dev.tally.auth.Teams.of(team);
     topicPattern = topicPattern != null && topicPattern;
     if (kind == EventSourceKind.BINLOG) {
       connector = connector == null ? KAFKA : connector.toUpperCase(java.util.Locale.ROOT);

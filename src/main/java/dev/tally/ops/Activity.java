@@ -27,7 +27,7 @@ public final class Activity {
   /** Events taken in from an event source (HTTP, Kafka, binlog), before strategies. */
   public void eventsIn(String eventSourceId, int n) {
     metrics.count(Metrics.EVENTS, n, "source", eventSourceId);
-    window.events(System.currentTimeMillis(), n);
+    window.events(System.currentTimeMillis(), eventSourceId, n);
   }
 
   /** A final result that was recorded now (not a replay of one recorded before). */

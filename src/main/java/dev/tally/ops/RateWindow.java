@@ -15,7 +15,12 @@ public final class RateWindow {
   public record TaskRate(String taskId, double resultsPerSec, double failuresPerSec) {
   }
 
-  public record Rates(double eventsPerSec, double resultsPerSec, double failuresPerSec, List<TaskRate> perTask) {
+  /** An event source's share of the event rate. */
+  public record SourceRate(String eventSourceId, double eventsPerSec) {
+  }
+
+  public record Rates(double eventsPerSec, double resultsPerSec, double failuresPerSec, List<TaskRate> perTask,
+                      List<SourceRate> perSource) {
   }
 
   private static final class Slot {
@@ -24,8 +29,10 @@ public final class RateWindow {
     long results;
     long failures;
     final Map<String, long[]> perTask = new HashMap<>();
+    final Map<String, long[]> perSource = new HashMap<>();
 
     void reset(long second) {
+      perSource.clear();
       this.second = second;
       events = 0;
       results = 0;
@@ -45,7 +52,14 @@ public final class RateWindow {
   }
 
   public synchronized void events(long nowMs, long n) {
-    slot(nowMs).events += n;
+    events(nowMs, null, n);
+  }
+
+  /** {@code n} events of an event source (null: of none in particular). */
+  public synchronized void events(long nowMs, String eventSourceId, long n) {
+    Slot s = slot(nowMs);
+    s.events += n;
+    if (eventSourceId != null) s.perSource.computeIfAbsent(eventSourceId, k -> new long[1])[0] += n;
   }
 
   /** One result of a task; {@code failure}: a FAIL (an ERROR is a result but not a failure of the data). */
@@ -65,6 +79,7 @@ public final class RateWindow {
     long current = Math.floorDiv(nowMs, 1000);
     long events = 0, results = 0, failures = 0;
     Map<String, long[]> perTask = new TreeMap<>();
+    Map<String, long[]> perSource = new TreeMap<>();
     for (Slot s : slots) {
       if (s.second >= current || s.second < current - seconds) continue;
       events += s.events;
@@ -75,10 +90,13 @@ public final class RateWindow {
         sum[0] += n[0];
         sum[1] += n[1];
       });
+      s.perSource.forEach((source, n) -> perSource.computeIfAbsent(source, k -> new long[1])[0] += n[0]);
     }
     List<TaskRate> tasks = new ArrayList<>(perTask.size());
     perTask.forEach((task, n) -> tasks.add(new TaskRate(task, per(n[0]), per(n[1]))));
-    return new Rates(per(events), per(results), per(failures), tasks);
+    List<SourceRate> sources = new ArrayList<>(perSource.size());
+    perSource.forEach((source, n) -> sources.add(new SourceRate(source, per(n[0]))));
+    return new Rates(per(events), per(results), per(failures), tasks, sources);
   }
 
   private double per(long n) {

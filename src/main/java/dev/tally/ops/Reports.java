@@ -32,15 +32,20 @@ public final class Reports {
   }
 
   public Future<Report> report(Period period, String taskId, long from, long to) {
+    return report(period, taskId, null, from, to);
+  }
+
+  /** A report over the tasks {@code taskIds} only (null: all tasks), or of {@code taskId} among them. */
+  public Future<Report> report(Period period, String taskId, List<String> taskIds, long from, long to) {
     List<Long> starts = period.starts(from, to);
     long first = starts.get(0);
     long end = period.next(starts.get(starts.size() - 1));
     return repository.watermark(period.key()).compose(watermark -> {
       long rolledUntil = watermark == null ? first : Math.max(first, Math.min(watermark, end));
       Future<List<Counts>> rolled = rolledUntil > first
-          ? repository.rollups(period.key(), taskId, first, rolledUntil) : Future.succeededFuture(List.of());
+          ? repository.rollups(period.key(), taskId, taskIds, first, rolledUntil) : Future.succeededFuture(List.of());
       Future<List<Counts>> minutes = rolledUntil < end
-          ? repository.minutes(taskId, rolledUntil, end) : Future.succeededFuture(List.of());
+          ? repository.minutes(taskId, taskIds, rolledUntil, end) : Future.succeededFuture(List.of());
       return Future.all(rolled, minutes).map(both -> assemble(period, taskId, starts, rolled.result(), minutes.result()));
     });
   }

@@ -199,10 +199,16 @@ public final class AlertRepository {
   public record Page(List<AlertDelivery> items, String nextCursor) {
   }
 
-  /** Newest first; {@code cursor} is the last id of the previous page. */
+  /** Newest first, of any task. */
   public Future<Page> deliveries(String channelId, String taskId, AlertDelivery.Status status, int limit, String cursor) {
+    return deliveries(channelId, taskId, null, status, limit, cursor);
+  }
+
+  /** Newest first; {@code cursor} is the last id of the previous page; {@code taskIds}: of these tasks only (null: any). */
+  public Future<Page> deliveries(String channelId, String taskId, List<String> taskIds, AlertDelivery.Status status,
+                                 int limit, String cursor) {
     NewestFirst query = new NewestFirst("SELECT " + DELIVERY_COLUMNS + " FROM alert_deliveries").where("channel_id", channelId)
-        .where("task_id", taskId).where("status", status == null ? null : status.name());
+        .where("task_id", taskId).whereIn("task_id", taskIds).where("status", status == null ? null : status.name());
     return pool.preparedQuery(query.sql(cursor, limit)).execute(query.params()).map(rows -> {
       List<AlertDelivery> items = new ArrayList<>(rows.size());
       rows.forEach(r -> items.add(delivery(r)));

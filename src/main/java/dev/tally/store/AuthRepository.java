@@ -35,6 +35,11 @@ public final class AuthRepository {
         .execute(Tuple.of(id, name, now, now)).mapEmpty();
   }
 
+  /** Whether a team with this id exists. */
+  public Future<Boolean> teamExists(String id) {
+    return pool.preparedQuery("SELECT 1 FROM teams WHERE id = ?").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
   /** A new user with an already hashed password; answers the user id. */
   public Future<String> createUser(String username, String passwordHash, boolean owner) {
     String id = Ids.timeOrdered();

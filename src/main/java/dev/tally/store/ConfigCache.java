@@ -73,6 +73,16 @@ public final class ConfigCache {
     return snapshot.tasks().get(id);
   }
 
+  public List<Task> tasks() {
+    return List.copyOf(snapshot.tasks().values());
+  }
+
+  /** The team of a task; null when there is no such task (any more). */
+  public String teamOfTask(String taskId) {
+    Task t = taskId == null ? null : snapshot.tasks().get(taskId);
+    return t == null ? null : t.team();
+  }
+
   public List<Task> tasksOf(String eventSourceId) {
     return snapshot.tasksBySource().getOrDefault(eventSourceId, List.of());
   }

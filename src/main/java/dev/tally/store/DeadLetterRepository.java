@@ -31,12 +31,18 @@ public final class DeadLetterRepository {
 
   /** Newest first; {@code cursor} is the {@code nextCursor} of the previous page. */
   public Future<Page> list(String topic, int limit, String cursor) {
+    return list(topic, null, limit, cursor);
+  }
+
+  /** {@link #list(String, int, String)} of the topics {@code topics} only (null: any). */
+  public Future<Page> list(String topic, List<String> topics, int limit, String cursor) {
     StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     Tuple params = Tuple.tuple();
     if (topic != null) {
       where.append(" AND topic = ?");
       params.addString(topic);
     }
+    where.append(InList.and("topic", topics, params));
     Tuple countParams = Tuple.tuple();
     for (int i = 0; i < params.size(); i++) countParams.addValue(params.getValue(i));
     String countSql = "SELECT COUNT(*) FROM dead_letters" + where;
@@ -61,6 +67,15 @@ public final class DeadLetterRepository {
           String next = items.size() == limit ? last.createdAt() + ":" + last.id() : null;
           return new Page(items, next, count.iterator().next().getLong(0));
         }));
+  }
+
+  /** The topics that have dead letters. */
+  public Future<List<String>> topics() {
+    return pool.query("SELECT DISTINCT topic FROM dead_letters").execute().map(rows -> {
+      List<String> topics = new ArrayList<>(rows.size());
+      rows.forEach(r -> topics.add(r.getString(0)));
+      return topics;
+    });
   }
 
   public Future<Long> count() {

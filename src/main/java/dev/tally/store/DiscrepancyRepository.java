@@ -50,7 +50,11 @@ public final class DiscrepancyRepository {
 
   /** The filters of a list; null means any. {@code from}/{@code to} bound openedAt (to exclusive). */
   public record Query(String taskId, DiscrepancyState state, String entityKey, Long from, Long to, int limit,
-                      String cursor) {
+                      String cursor, List<String> taskIds) {
+    /** Of any task. */
+    public Query(String taskId, DiscrepancyState state, String entityKey, Long from, Long to, int limit, String cursor) {
+      this(taskId, state, entityKey, from, to, limit, cursor, null);
+    }
   }
 
   /** A page of the list; {@code nextCursor} is written as null on the last page. */
@@ -183,6 +187,7 @@ public final class DiscrepancyRepository {
       sql.append(" AND task_id = ?");
       params.addString(q.taskId());
     }
+    sql.append(InList.and("task_id", q.taskIds(), params));
     if (q.state() != null) {
       sql.append(" AND state = ?");
       params.addString(q.state().code());
@@ -210,6 +215,11 @@ public final class DiscrepancyRepository {
       String next = items.size() == q.limit() ? items.get(items.size() - 1).id() : null;
       return new Page(items, next);
     });
+  }
+
+  /** The discrepancy alone, or null if there is none with this id. */
+  public Future<Discrepancy> find(String id) {
+    return one(pool, id, false);
   }
 
   /** The discrepancy with its history and FAIL results, or null if there is none with this id. */

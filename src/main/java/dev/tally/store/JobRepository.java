@@ -66,8 +66,13 @@ public final class JobRepository {
 
   /** Waiting jobs, soonest due first, optionally of one task. */
   public Future<List<Job>> list(String taskId, int limit) {
-    String where = taskId == null ? "" : " WHERE task_id = ?";
+    return list(taskId, null, limit);
+  }
+
+  /** Waiting jobs, soonest due first, optionally of one task, of the tasks {@code taskIds} only (null: any). */
+  public Future<List<Job>> list(String taskId, List<String> taskIds, int limit) {
     Tuple params = taskId == null ? Tuple.tuple() : Tuple.of(taskId);
+    String where = " WHERE 1 = 1" + (taskId == null ? "" : " AND task_id = ?") + InList.and("task_id", taskIds, params);
     return pool.preparedQuery("SELECT body FROM jobs" + where + " ORDER BY due_at, id LIMIT " + limit).execute(params)
         .map(rows -> {
           List<Job> out = new ArrayList<>(rows.size());

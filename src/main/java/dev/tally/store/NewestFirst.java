@@ -28,6 +28,12 @@ final class NewestFirst {
     return where(column, "=", value);
   }
 
+  /** {@code AND <column> IN (?, ...)} when {@code values} is not null (never true when it is empty). */
+  NewestFirst whereIn(String column, java.util.List<String> values) {
+    sql.append(InList.and(column, values, params));
+    return this;
+  }
+
   String sql(String cursor, int limit) {
     where("id", "<", cursor);
     return sql.append(" ORDER BY id DESC LIMIT ").append(limit).toString();

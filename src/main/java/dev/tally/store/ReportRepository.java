@@ -59,20 +59,33 @@ public final class ReportRepository {
 
   /** Rolled-up counts of {@code period} with starts in [from, to), per start; {@code taskId} null: all tasks. */
   public Future<List<Counts>> rollups(String period, String taskId, long from, long to) {
+    return rollups(period, taskId, null, from, to);
+  }
+
+  /** {@link #rollups(String, String, long, long)} of the tasks {@code taskIds} only (null: any). */
+  public Future<List<Counts>> rollups(String period, String taskId, List<String> taskIds, long from, long to) {
     Tuple params = Tuple.of(period, from, to);
-    String byTask = taskId == null ? "" : " AND task_id = ?";
-    if (taskId != null) params.addString(taskId);
+    String byTask = byTask(taskId, taskIds, params);
     return sums("SELECT period_start, SUM(pass_count), SUM(fail_count), SUM(error_count) FROM report_rollups"
         + " WHERE period = ? AND period_start >= ? AND period_start < ?" + byTask + " GROUP BY period_start", params, 1);
   }
 
   /** Minute counters in [from, to) (epoch ms, whole minutes), per minute; {@code taskId} null: all tasks. */
   public Future<List<Counts>> minutes(String taskId, long from, long to) {
+    return minutes(taskId, null, from, to);
+  }
+
+  /** {@link #minutes(String, long, long)} of the tasks {@code taskIds} only (null: any). */
+  public Future<List<Counts>> minutes(String taskId, List<String> taskIds, long from, long to) {
     Tuple params = Tuple.of(from / 60_000L, to / 60_000L);
-    String byTask = taskId == null ? "" : " AND task_id = ?";
-    if (taskId != null) params.addString(taskId);
+    String byTask = byTask(taskId, taskIds, params);
     return sums("SELECT bucket_minute, SUM(pass_count), SUM(fail_count), SUM(error_count) FROM result_counts"
         + " WHERE bucket_minute >= ? AND bucket_minute < ?" + byTask + " GROUP BY bucket_minute", params, 60_000L);
+  }
+
+  private static String byTask(String taskId, List<String> taskIds, Tuple params) {
+    if (taskId != null) params.addString(taskId);
+    return (taskId == null ? "" : " AND task_id = ?") + InList.and("task_id", taskIds, params);
   }
 
   private Future<List<Counts>> sums(String sql, Tuple params, long startScale) {

@@ -229,7 +229,12 @@ public final class ResultRepository {
 
   /** Newest first; {@code cursor} is the last id of the previous page. */
   public Future<Page> list(String taskId, Status status, Long from, Long to, int limit, String cursor) {
-    NewestFirst query = new NewestFirst("SELECT body FROM results").where("task_id", taskId)
+    return list(taskId, null, status, from, to, limit, cursor);
+  }
+
+  /** Newest first, of the tasks {@code taskIds} only (null: any). */
+  public Future<Page> list(String taskId, List<String> taskIds, Status status, Long from, Long to, int limit, String cursor) {
+    NewestFirst query = new NewestFirst("SELECT body FROM results").where("task_id", taskId).whereIn("task_id", taskIds)
         .where("status", status == null ? null : status.name()).where("created_at", ">=", from).where("created_at", "<", to);
     return pool.preparedQuery(query.sql(cursor, limit)).execute(query.params()).map(rows -> {
       List<Result> items = new ArrayList<>(rows.size());

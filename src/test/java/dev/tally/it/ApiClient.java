@@ -66,6 +66,11 @@ public final class ApiClient {
         .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
+  /** The bearer token this client sends; null for none. */
+  public String bearerToken() {
+    return bearer;
+  }
+
   /** The address of a path on this node, for clients other than this one (e.g. reading a stream). */
   public URI uri(String path) {
     return URI.create(base + path);
