@@ -128,8 +128,9 @@ public final class RocketMqJobQueue implements JobQueue {
   void received(Job job, Receipt receipt) {
     perConsumer.computeIfAbsent(receipt.consumer(), c -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     metrics.count("tally_rocketmq_received_total", 1, "group", receipt.consumer().getConsumerGroup());
-    Receipt previous = inFlight.put(job.id(), receipt);
-    // the same job delivered twice (a redelivery after a slow check): keep the newest receipt, ack the older one
+    Receipt previous = inFlight.put(delivery(job), receipt);
+    // the same attempt delivered twice (a redelivery after a slow check, or a replayed event's duplicate): keep the
+    // newest receipt, ack the older one; whichever check of it ends first moves the job on
     if (previous != null) {
       perConsumer.get(previous.consumer()).decrementAndGet();
       ack(previous);
@@ -150,19 +151,21 @@ public final class RocketMqJobQueue implements JobQueue {
 
   @Override
   public Future<Void> reschedule(Job next) {
-    return send(next).compose(v -> acknowledge(next.id()));
+    // the receipt to acknowledge is the finished attempt's: the next attempt may already be received (its delay
+    // ran out while this node was slow), and acknowledging its message before it is checked could lose it
+    return send(next).compose(v -> acknowledge(next.id() + "#" + (next.attempt() - 1)));
   }
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
     return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, false), Delivery.LOCAL)
         .map(Message::body)
-        .compose(recorded -> acknowledge(job.id()).map(recorded));
+        .compose(recorded -> acknowledge(delivery(job)).map(recorded));
   }
 
   @Override
   public Future<Void> discard(Job job) {
-    return acknowledge(job.id());
+    return acknowledge(delivery(job));
   }
 
   /** Coalescing needs to see every waiting job; with RocketMQ they are spread over the cluster, so it is off. */
@@ -186,8 +189,13 @@ public final class RocketMqJobQueue implements JobQueue {
     return producer.sendAsync(builder.build());
   }
 
-  private Future<Void> acknowledge(String jobId) {
-    Receipt receipt = inFlight.remove(jobId);
+  /** Receipts are kept per delivery of one attempt of a job: {@code <job id>#<attempt>}. */
+  private static String delivery(Job job) {
+    return job.id() + "#" + job.attempt();
+  }
+
+  private Future<Void> acknowledge(String delivery) {
+    Receipt receipt = inFlight.remove(delivery);
     if (receipt == null) return Future.succeededFuture();
     perConsumer.get(receipt.consumer()).decrementAndGet();
     return ack(receipt);

@@ -1,0 +1,105 @@
+package dev.tally.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.config.TallyConfig;
+import dev.tally.model.Attempt;
+import dev.tally.model.Event;
+import dev.tally.model.Job;
+import dev.tally.model.Json;
+import dev.tally.model.Status;
+import dev.tally.ops.Metrics;
+import dev.tally.store.ConfigCache;
+import dev.tally.store.StoreFixture;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.consumer.FilterExpression;
+import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
+import org.apache.rocketmq.client.apis.message.MessageView;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Receipts are per attempt: when a slow node receives a job's next attempt before it has acknowledged the attempt
+ * that scheduled it, finishing the first attempt acknowledges only the first message. The next attempt's message
+ * stays unacknowledged until it is checked, so it comes back if the node dies (here: nobody checks it, and it is
+ * delivered again once its invisibility runs out). Against the test script's RocketMQ, on topics of this run.
+ */
+class RocketMqReceiptTest {
+  private static final File SCRIPT = new File("scripts/infra/rocketmq.sh").getAbsoluteFile();
+  private static final Duration INVISIBLE = Duration.ofSeconds(10); // the proxy's minimum
+
+  @Test
+  void finishingAnAttemptLeavesTheNextAttemptsMessageUnacknowledged() throws Exception {
+    String run = "receipt-" + Long.toHexString(System.nanoTime());
+    createTopics(run + ":NORMAL", run + "-p:NORMAL", run + "-d:DELAY");
+    TallyConfig.RocketMq settings = new TallyConfig.RocketMq(TallyConfig.RocketMq.DEFAULT.endpoints(), run, run + "-p",
+        run + "-d", run, 1);
+    Vertx vertx = Vertx.vertx();
+    RocketMqJobQueue queue = new RocketMqJobQueue(vertx, settings, new ConfigCache(null), new Metrics());
+    SimpleConsumer consumer = null;
+    try {
+      StoreFixture.await(queue.start());
+      consumer = ClientServiceProvider.loadService().newSimpleConsumerBuilder()
+          .setClientConfiguration(queue.clientConfiguration()).setConsumerGroup(run)
+          .setSubscriptionExpressions(Map.of(run, FilterExpression.SUB_ALL)).setAwaitDuration(Duration.ofSeconds(2)).build();
+
+      long now = System.currentTimeMillis();
+      Event event = new Event("e-1", "src", "UPDATE", Map.of("id", 1), null, now, now);
+      Job first = new Job("job-" + run, "task-" + run, event, "1", 1, now, now, List.of());
+      Job second = first.retry(new Attempt(1, Status.ERROR, now, 5, "timed out"), now);
+      StoreFixture.await(queue.enqueue(List.of(first)));
+      StoreFixture.await(queue.enqueue(List.of(second)));
+
+      List<MessageView> both = receive(consumer, 2, Duration.ofSeconds(30));
+      MessageView m1 = both.stream().filter(m -> attemptOf(m) == 1).findFirst().orElseThrow();
+      MessageView m2 = both.stream().filter(m -> attemptOf(m) == 2).findFirst().orElseThrow();
+      // the node got attempt 1, then (slow to finish it) attempt 2, then finishes attempt 1 by scheduling attempt 2
+      queue.received(first, new RocketMqJobQueue.Receipt(consumer, m1));
+      queue.received(second, new RocketMqJobQueue.Receipt(consumer, m2));
+      long farAway = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(30);
+      StoreFixture.await(queue.reschedule(first.retry(new Attempt(1, Status.ERROR, now, 5, "timed out"), farAway)));
+      assertEquals(1, queue.inFlightCount(), "attempt 2 is still in flight");
+
+      // attempt 2 was never checked: its message comes back; attempt 1's does not
+      List<MessageView> again = receive(consumer, 1, Duration.ofSeconds(30));
+      assertEquals(List.of(2), again.stream().map(RocketMqReceiptTest::attemptOf).toList());
+    } finally {
+      if (consumer != null) consumer.close();
+      StoreFixture.await(queue.close());
+      StoreFixture.await(vertx.close());
+    }
+  }
+
+  private static int attemptOf(MessageView m) {
+    byte[] body = new byte[m.getBody().remaining()];
+    m.getBody().duplicate().get(body);
+    return Json.read(new String(body, StandardCharsets.UTF_8), Job.class).attempt();
+  }
+
+  /** At least {@code n} messages, received with a short invisibility, within the deadline. */
+  private static List<MessageView> receive(SimpleConsumer consumer, int n, Duration deadline) throws Exception {
+    List<MessageView> got = new ArrayList<>();
+    long end = System.nanoTime() + deadline.toNanos();
+    while (got.size() < n) {
+      assertTrue(System.nanoTime() < end, "received " + got.size() + " of " + n + " messages");
+      got.addAll(consumer.receive(16, INVISIBLE));
+    }
+    return got;
+  }
+
+  private static void createTopics(String... topics) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.getPath(), "topics"));
+    command.addAll(List.of(topics));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "rocketmq.sh topics failed:\n" + out);
+  }
+}
