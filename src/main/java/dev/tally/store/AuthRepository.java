@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Teams, users, memberships and the hashed tokens that stand for them (see V7__auth.sql). Plain tokens never
+ * Every write goes through {@link Writes} (an explicit transaction): on H2 a pooled connection may come back with
+ * autocommit off, and a plain write on it would stay invisible to every other connection.
+ *
+ * <p>Teams, users, memberships and the hashed tokens that stand for them (see V7__auth.sql). Plain tokens never
  * reach this class's tables: callers pass them in and only {@link Tokens#hash} is stored or looked up.
  */
 public final class AuthRepository {
@@ -31,8 +34,7 @@ public final class AuthRepository {
   /** A new team. */
   public Future<Void> createTeam(String id, String name) {
     long now = System.currentTimeMillis();
-    return pool.preparedQuery("INSERT INTO teams (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)")
-        .execute(Tuple.of(id, name, now, now)).mapEmpty();
+    return Writes.execute(pool, "INSERT INTO teams (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)", Tuple.of(id, name, now, now)).mapEmpty();
   }
 
   /** Whether a team with this id exists. */
@@ -44,34 +46,33 @@ public final class AuthRepository {
   public Future<String> createUser(String username, String passwordHash, boolean owner) {
     String id = Ids.timeOrdered();
     long now = System.currentTimeMillis();
-    return pool.preparedQuery("INSERT INTO users (id, username, password_hash, owner, disabled, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, 0, ?, ?)")
-        .execute(Tuple.of(id, username, passwordHash, owner ? 1 : 0, now, now)).map(id);
+    return Writes.execute(pool, "INSERT INTO users (id, username, password_hash, owner, disabled, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, 0, ?, ?)", Tuple.of(id, username, passwordHash, owner ? 1 : 0, now, now)).map(id);
   }
 
   /** Gives {@code userId} {@code role} in {@code teamId} (replacing the role held there), or removes it when null. */
   public Future<Void> setRole(String userId, String teamId, Role role) {
-    Future<?> removed = pool.preparedQuery("DELETE FROM memberships WHERE user_id = ? AND team_id = ?")
-        .execute(Tuple.of(userId, teamId));
-    if (role == null) return removed.mapEmpty();
-    return removed.compose(v -> pool.preparedQuery("INSERT INTO memberships (user_id, team_id, role) VALUES (?, ?, ?)")
-        .execute(Tuple.of(userId, teamId, role.json()))).mapEmpty();
+    return Writes.transaction(pool, conn -> {
+      Future<?> removed = conn.preparedQuery("DELETE FROM memberships WHERE user_id = ? AND team_id = ?")
+          .execute(Tuple.of(userId, teamId));
+      if (role == null) return removed.mapEmpty();
+      return removed.compose(v -> conn.preparedQuery("INSERT INTO memberships (user_id, team_id, role) VALUES (?, ?, ?)")
+          .execute(Tuple.of(userId, teamId, role.json()))).mapEmpty();
+    });
   }
 
   /** Stores a personal API token of {@code userId} (the plain token is the caller's to show once); answers its id. */
   public Future<String> createApiToken(String userId, String name, String plainToken, Long expiresAt) {
     String id = Ids.timeOrdered();
-    return pool.preparedQuery("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.of(id, userId, name, Tokens.hash(plainToken), System.currentTimeMillis(), expiresAt)).map(id);
+    return Writes.execute(pool, "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)", Tuple.of(id, userId, name, Tokens.hash(plainToken), System.currentTimeMillis(), expiresAt)).map(id);
   }
 
   /** Stores an ingestion token of an event source; answers its id. */
   public Future<String> createIngestToken(String eventSourceId, String name, String plainToken) {
     String id = Ids.timeOrdered();
-    return pool.preparedQuery("INSERT INTO ingest_tokens (id, event_source_id, name, token_hash, created_at)"
-            + " VALUES (?, ?, ?, ?, ?)")
-        .execute(Tuple.of(id, eventSourceId, name, Tokens.hash(plainToken), System.currentTimeMillis())).map(id);
+    return Writes.execute(pool, "INSERT INTO ingest_tokens (id, event_source_id, name, token_hash, created_at)"
+            + " VALUES (?, ?, ?, ?, ?)", Tuple.of(id, eventSourceId, name, Tokens.hash(plainToken), System.currentTimeMillis())).map(id);
   }
 
   /** A caller and the id of the stored token that stands for it (null for a session). */
@@ -118,7 +119,7 @@ public final class AuthRepository {
   /** Records that a token was used; callers throttle this, it is not meant for every request. */
   public Future<Void> touch(Caller.Kind kind, String tokenId, long now) {
     String table = kind == Caller.Kind.INGEST ? "ingest_tokens" : "api_tokens";
-    return pool.preparedQuery("UPDATE " + table + " SET last_used_at = ? WHERE id = ?").execute(Tuple.of(now, tokenId)).mapEmpty();
+    return Writes.execute(pool, "UPDATE " + table + " SET last_used_at = ? WHERE id = ?", Tuple.of(now, tokenId)).mapEmpty();
   }
 
   /** A user with the roles they hold now. */
@@ -157,13 +158,12 @@ public final class AuthRepository {
   }
 
   public Future<Void> createSetupToken(String plainToken) {
-    return pool.preparedQuery("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)")
-        .execute(Tuple.of(Tokens.hash(plainToken), System.currentTimeMillis())).mapEmpty();
+    return Writes.execute(pool, "INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)", Tuple.of(Tokens.hash(plainToken), System.currentTimeMillis())).mapEmpty();
   }
 
   /** Setup tokens left once a user exists (printed by a node that lost the race) are of no use. */
   public Future<Void> deleteSetupTokens() {
-    return pool.query("DELETE FROM setup_tokens").execute().mapEmpty();
+    return Writes.execute(pool, "DELETE FROM setup_tokens", Tuple.tuple()).mapEmpty();
   }
 
   public Future<Boolean> setupTokenValid(String plainToken) {
@@ -196,19 +196,16 @@ public final class AuthRepository {
   }
 
   public Future<Void> createSession(String userId, String plainToken, String csrfToken, long expiresAt) {
-    return pool.preparedQuery("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-        .execute(Tuple.of(Tokens.hash(plainToken), userId, csrfToken, System.currentTimeMillis(), expiresAt)).mapEmpty();
+    return Writes.execute(pool, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", Tuple.of(Tokens.hash(plainToken), userId, csrfToken, System.currentTimeMillis(), expiresAt)).mapEmpty();
   }
 
   /** Removes a session, and every expired one while at it. */
   public Future<Void> deleteSession(String plainToken) {
-    return pool.preparedQuery("DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?")
-        .execute(Tuple.of(Tokens.hash(plainToken), System.currentTimeMillis())).mapEmpty();
+    return Writes.execute(pool, "DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?", Tuple.of(Tokens.hash(plainToken), System.currentTimeMillis())).mapEmpty();
   }
 
   public Future<Void> setPassword(String userId, String passwordHash) {
-    return pool.preparedQuery("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(passwordHash, System.currentTimeMillis(), userId)).mapEmpty();
+    return Writes.execute(pool, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", Tuple.of(passwordHash, System.currentTimeMillis(), userId)).mapEmpty();
   }
 
   // ---- personal API tokens and ingestion tokens (listed without any secret)
@@ -223,7 +220,7 @@ public final class AuthRepository {
 
   /** Deletes a token of {@code userId}; false when they have no such token. */
   public Future<Boolean> deleteApiToken(String userId, String tokenId) {
-    return pool.preparedQuery("DELETE FROM api_tokens WHERE id = ? AND user_id = ?").execute(Tuple.of(tokenId, userId))
+    return Writes.execute(pool, "DELETE FROM api_tokens WHERE id = ? AND user_id = ?", Tuple.of(tokenId, userId))
         .map(r -> r.rowCount() > 0);
   }
 
@@ -233,12 +230,12 @@ public final class AuthRepository {
   }
 
   public Future<Boolean> deleteIngestToken(String eventSourceId, String tokenId) {
-    return pool.preparedQuery("DELETE FROM ingest_tokens WHERE id = ? AND event_source_id = ?").execute(Tuple.of(tokenId, eventSourceId))
+    return Writes.execute(pool, "DELETE FROM ingest_tokens WHERE id = ? AND event_source_id = ?", Tuple.of(tokenId, eventSourceId))
         .map(r -> r.rowCount() > 0);
   }
 
   public Future<Void> deleteIngestTokensOf(String eventSourceId) {
-    return pool.preparedQuery("DELETE FROM ingest_tokens WHERE event_source_id = ?").execute(Tuple.of(eventSourceId)).mapEmpty();
+    return Writes.execute(pool, "DELETE FROM ingest_tokens WHERE event_source_id = ?", Tuple.of(eventSourceId)).mapEmpty();
   }
 
   private static List<TokenInfo> tokenInfos(RowSet<Row> rows, boolean expiring) {
@@ -264,8 +261,7 @@ public final class AuthRepository {
   }
 
   public Future<Boolean> renameTeam(String id, String name) {
-    return pool.preparedQuery("UPDATE teams SET name = ?, updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(name, System.currentTimeMillis(), id)).map(r -> r.rowCount() > 0);
+    return Writes.execute(pool, "UPDATE teams SET name = ?, updated_at = ? WHERE id = ?", Tuple.of(name, System.currentTimeMillis(), id)).map(r -> r.rowCount() > 0);
   }
 
   /** Deletes a team and every role held in it. */

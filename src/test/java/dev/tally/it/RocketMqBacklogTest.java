@@ -26,7 +26,6 @@ class RocketMqBacklogTest {
   private static final int BACKLOG = 100_000;
   private static final int PER_POST = 1000;
   private static final int PRIORITY_CHECKS = 20;
-  private static final File SCRIPT = new File("scripts/infra/rocketmq.sh").getAbsoluteFile();
 
   static TallyInProcess tally;
   static ApiClient api;
@@ -37,7 +36,7 @@ class RocketMqBacklogTest {
   @BeforeAll
   static void setUp() throws Exception {
     String run = "tally-bl-" + Long.toHexString(System.nanoTime());
-    createTopics(run + ":NORMAL", run + "-priority:NORMAL", run + "-delay:DELAY");
+    RocketMqTopics.create(run + ":NORMAL", run + "-priority:NORMAL", run + "-delay:DELAY");
     tally = TallyInProcess.onRocketMq(run, run + "-priority", run + "-delay", run, PER_POST);
     api = tally.api;
     services = new Services(tally.vertx);
@@ -129,11 +128,4 @@ class RocketMqBacklogTest {
     return latencies;
   }
 
-  private static void createTopics(String... topics) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.getPath(), "topics"));
-    command.addAll(List.of(topics));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "rocketmq.sh topics failed:\n" + out);
-  }
 }

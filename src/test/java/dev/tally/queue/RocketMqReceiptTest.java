@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.config.TallyConfig;
+import dev.tally.it.RocketMqTopics;
 import dev.tally.model.Attempt;
 import dev.tally.model.Event;
 import dev.tally.model.Job;
@@ -13,7 +14,6 @@ import dev.tally.ops.Metrics;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.StoreFixture;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +33,12 @@ import org.junit.jupiter.api.Test;
  * delivered again once its invisibility runs out). Against the test script's RocketMQ, on topics of this run.
  */
 class RocketMqReceiptTest {
-  private static final File SCRIPT = new File("scripts/infra/rocketmq.sh").getAbsoluteFile();
   private static final Duration INVISIBLE = Duration.ofSeconds(10); // the proxy's minimum
 
   @Test
   void finishingAnAttemptLeavesTheNextAttemptsMessageUnacknowledged() throws Exception {
     String run = "receipt-" + Long.toHexString(System.nanoTime());
-    createTopics(run + ":NORMAL", run + "-p:NORMAL", run + "-d:DELAY");
+    RocketMqTopics.create(run + ":NORMAL", run + "-p:NORMAL", run + "-d:DELAY");
     TallyConfig.RocketMq settings = new TallyConfig.RocketMq(TallyConfig.RocketMq.DEFAULT.endpoints(), run, run + "-p",
         run + "-d", run, 1);
     Vertx vertx = Vertx.vertx();
@@ -93,13 +92,5 @@ class RocketMqReceiptTest {
       got.addAll(consumer.receive(16, INVISIBLE));
     }
     return got;
-  }
-
-  private static void createTopics(String... topics) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.getPath(), "topics"));
-    command.addAll(List.of(topics));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "rocketmq.sh topics failed:\n" + out);
   }
 }
