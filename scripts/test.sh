@@ -270,4 +270,8 @@ if [[ ${TALLY_TEST_SERVICES_ONLY:-} == 1 ]]; then
 fi
 
 say "mvn: verify $*"
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+# the load tests run on purpose against a running Tally (load-tests/README.md), never here; compiling them
+# keeps them in step with the API
+say "mvn: load-tests test-compile"
+exec mvn -B -q -f load-tests/pom.xml test-compile
