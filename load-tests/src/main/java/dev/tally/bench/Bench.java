@@ -97,13 +97,13 @@ public final class Bench {
         + "p50 / p99 / max ms | p99 ms at half rate | CPU s per 1k events | peak RSS MB | lost | duplicated | load average):%n%s", tableRows);
     for (PathFigures f : figures.subList(1, figures.size())) {
       System.out.printf(Locale.ROOT, "%s: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", f.path(), f.ratio(),
-          f.p99HalfMs(), f.rssMb(), f.lost(), f.duplicated());
+          Latency.beyond(f.p99HalfMs()), f.rssMb(), f.lost(), f.duplicated());
     }
     PathFigures first = figures.get(0);
     System.out.flush();
     System.err.flush();
     System.out.printf(Locale.ROOT, "bench: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", first.ratio(),
-        first.p99HalfMs(), first.rssMb(), first.lost(), first.duplicated());
+        Latency.beyond(first.p99HalfMs()), first.rssMb(), first.lost(), first.duplicated());
     return 0;
   }
 
@@ -146,25 +146,25 @@ public final class Bench {
             full.load.lastFailure == null ? "" : " (last: " + full.load.lastFailure + ")");
         say("[%s] full speed: %d verdicts (%d PASS, %d FAIL, %d ERROR) in %.1f s from first accept to last verdict = %.0f results/s = %.3f of the baseline",
             path, full.verdicts, full.pass, full.fail, full.error, full.verdictSeconds(), full.resultsPerSecond(), ratio);
-        say("[%s] full speed: end-to-end latency (%s) p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d observations)", path,
+        say("[%s] full speed: end-to-end latency (%s) p50 %s ms, p99 %s ms, max %s ms (%d observations)", path,
             kafka ? "consumed from Kafka -> result committed" : "accepted -> result committed",
-            full.latency.p50Ms(), full.latency.p99Ms(), full.latency.maxMs(), full.latency.count());
+            ms(full.latency.p50Ms()), ms(full.latency.p99Ms()), ms(full.latency.maxMs()), full.latency.count());
         say("[%s] full speed: CPU %.1f s = %.2f CPU s per 1,000 events", path, full.cpuSeconds, full.cpuPer1000());
 
         double halfRate = full.resultsPerSecond() / 2;
         Phase half = phase(tally, task, counts, () -> load.paced(halfRate, seconds));
-        say("[%s] half rate (%.0f events/s paced): %d accepted, %d verdicts; latency p50 %.1f ms, p99 %.1f ms; CPU %.2f s per 1,000 events",
-            path, halfRate, half.accepted, half.verdicts, half.latency.p50Ms(), half.latency.p99Ms(), half.cpuPer1000());
+        say("[%s] half rate (%.0f events/s paced): %d accepted, %d verdicts; latency p50 %s ms, p99 %s ms; CPU %.2f s per 1,000 events",
+            path, halfRate, half.accepted, half.verdicts, ms(half.latency.p50Ms()), ms(half.latency.p99Ms()), half.cpuPer1000());
 
         double rss = tally.peakRssMb();
         long errors = full.load.failed() + half.load.failed() + warm.load.failed() + full.error + half.error + warm.error;
         say("[%s] peak RSS %.0f MB; errors %d (failed requests %d, ERROR verdicts %d); lost %d; duplicated %d", path, rss, errors,
             full.load.failed() + half.load.failed() + warm.load.failed(), full.error + half.error + warm.error, counts.lost, counts.duplicated);
         tableRows.append(String.format(Locale.ROOT,
-            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.3f | %.0f / %.0f / %.0f | %.1f | %.2f | %.0f | %d | %d | %s |%n",
+            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.3f | %s / %s / %s | %s | %.2f | %.0f | %d | %d | %s |%n",
             Instant.now().toString().substring(0, 16).replace('T', ' '), options.getOrDefault("commit", "?"), path, seconds,
-            baselineReadsPerSecond, full.load.acceptedPerSecond(), full.resultsPerSecond(), ratio, full.latency.p50Ms(),
-            full.latency.p99Ms(), full.latency.maxMs(), half.latency.p99Ms(), full.cpuPer1000(), rss, counts.lost,
+            baselineReadsPerSecond, full.load.acceptedPerSecond(), full.resultsPerSecond(), ratio, ms(full.latency.p50Ms()),
+            ms(full.latency.p99Ms()), ms(full.latency.maxMs()), ms(half.latency.p99Ms()), full.cpuPer1000(), rss, counts.lost,
             counts.duplicated, load1));
         if (full.error + half.error + warm.error > 0) say("[%s] ERROR verdicts, the latest: %s", path, latestErrors(tally, task));
         if (options.containsKey("jfr")) say("[%s] JFR recording: %s (written when Tally stops)", path, dir.resolve("tally.jfr"));
@@ -288,8 +288,10 @@ public final class Bench {
     return String.join(" | ", messages);
   }
 
-  /** The task's verdicts so far, or the last value read if reading failed. */
+  /** The task's verdicts, read at most every 100 ms (the last value in between, or if reading failed). */
   private long verdictsNow(TallyProcess tally, String task) {
+    if (System.nanoTime() - lastVerdictsRead < 100_000_000) return lastVerdicts;
+    lastVerdictsRead = System.nanoTime();
     try {
       lastVerdicts = sum(tally.verdicts(task));
     } catch (Exception e) {
@@ -298,7 +300,8 @@ public final class Bench {
     return lastVerdicts;
   }
 
-  private volatile long lastVerdicts;
+  private long lastVerdicts;
+  private long lastVerdictsRead;
 
   private static long sum(long[] v) {
     return v[0] + v[1] + v[2];
@@ -312,6 +315,12 @@ public final class Bench {
     } catch (Exception e) {
       System.err.println("bench: could not drop database " + db + ": " + e);
     }
+  }
+
+  /** A latency in ms; beyond the histogram's last finite bound, ">bound". */
+  static String ms(double ms) {
+    if (Latency.isBeyond(ms)) return ">" + String.format(Locale.ROOT, "%.0f", Latency.beyond(ms));
+    return String.format(Locale.ROOT, ms >= 100 ? "%.0f" : "%.1f", ms);
   }
 
   static String loadAverage() {

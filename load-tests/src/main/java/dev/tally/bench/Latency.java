@@ -44,14 +44,27 @@ public final class Latency {
         sample(after, METRIC + "_max") * 1000);
   }
 
-  /** The q-quantile from cumulative bucket counts, interpolated within its bucket; NaN without observations. */
+  /** True if a quantile (ms) fell beyond the histogram's last finite bound; it is then that bound, negated. */
+  public static boolean isBeyond(double ms) {
+    return ms < 0;
+  }
+
+  /** A quantile as a number: the bound itself when it fell beyond it (a lower bound of the true value). */
+  public static double beyond(double ms) {
+    return Math.abs(ms);
+  }
+
+  /**
+   * The q-quantile from cumulative bucket counts, interpolated within its bucket; NaN without observations; the
+   * last finite bound, negated, when it falls in the +Inf bucket.
+   */
   static double quantile(List<double[]> cumulative, double total, double q) {
     if (total <= 0) return Double.NaN;
     double rank = q * total;
     double lower = 0, below = 0;
     for (double[] bucket : cumulative) {
       if (bucket[1] >= rank) {
-        if (Double.isInfinite(bucket[0])) return lower; // beyond the last finite bound: the bound is all we know
+        if (Double.isInfinite(bucket[0])) return -lower; // beyond the last finite bound: the bound is all we know
         double inBucket = bucket[1] - below;
         return inBucket <= 0 ? bucket[0] : lower + (bucket[0] - lower) * (rank - below) / inBucket;
       }
