@@ -40,8 +40,14 @@ public final class Latency {
     List<double[]> delta = new ArrayList<>(); // {upper bound, cumulative count in the phase}
     for (var e : a.entrySet()) delta.add(new double[] {e.getKey(), e.getValue() - b.getOrDefault(e.getKey(), 0.0)});
     double total = delta.isEmpty() ? 0 : delta.get(delta.size() - 1)[1];
-    return new Figures((long) total, quantile(delta, total, 0.50) * 1000, quantile(delta, total, 0.99) * 1000,
-        sample(after, METRIC + "_max") * 1000);
+    double maxMs = sample(after, METRIC + "_max") * 1000;
+    return new Figures((long) total, atMost(quantile(delta, total, 0.50) * 1000, maxMs),
+        atMost(quantile(delta, total, 0.99) * 1000, maxMs), maxMs);
+  }
+
+  /** Interpolation inside the top bucket can pass the largest value observed; no quantile is above the max. */
+  private static double atMost(double quantileMs, double maxMs) {
+    return maxMs > 0 && quantileMs > maxMs ? maxMs : quantileMs;
   }
 
   /** True if a quantile (ms) fell beyond the histogram's last finite bound; it is then that bound, negated. */
