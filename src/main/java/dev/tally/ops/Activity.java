@@ -10,14 +10,19 @@ import io.micrometer.core.instrument.Timer;
 public final class Activity {
   /** Seconds the live rates are averaged over. */
   public static final int LIVE_WINDOW_SECONDS = 5;
+  /** End-to-end latency of each result recorded now: event received -> result committed. */
+  public static final String EVENT_TO_RESULT = "tally_event_to_result_seconds";
 
   private final Metrics metrics;
   private final RateWindow window = new RateWindow(LIVE_WINDOW_SECONDS);
+  private final Timer eventToResult;
 
   public Activity(Metrics metrics) {
     this.metrics = metrics;
     metrics.describe("tally_compare_seconds", "time to check one job attempt (both sides read and compared), per task");
     metrics.describe("tally_source_read_seconds", "time of one side read, per data source");
+    metrics.describe(EVENT_TO_RESULT, "time from an event's arrival to its job's final result being committed");
+    eventToResult = metrics.fineTimer(EVENT_TO_RESULT);
   }
 
   public Metrics metrics() {
@@ -34,6 +39,11 @@ public final class Activity {
   public void resultRecorded(String taskId, Status status) {
     metrics.count(Metrics.RESULTS, 1, "task", taskId, "status", status.name());
     window.result(System.currentTimeMillis(), taskId, status == Status.FAIL);
+  }
+
+  /** A result recorded now ({@link #resultRecorded}) of an event received at {@code receivedAt} (epoch ms). */
+  public void eventToResult(long receivedAt, long now) {
+    if (receivedAt > 0) eventToResult.record(Math.max(0, now - receivedAt), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public Timer compareTimer(String taskId) {

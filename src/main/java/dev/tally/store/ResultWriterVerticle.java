@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.bus.Addresses;
+import dev.tally.model.Result;
 import dev.tally.ops.Activity;
 import dev.tally.store.ResultRepository.Completion;
 import io.vertx.core.Future;
@@ -46,8 +47,9 @@ public final class ResultWriterVerticle extends VerticleBase {
     writing = true;
     results.recordAll(batch.stream().map(Message::body).toList())
         .onSuccess(recorded -> {
+          long committedAt = System.currentTimeMillis();
           for (int i = 0; i < batch.size(); i++) {
-            if (recorded.get(i)) activity.resultRecorded(batch.get(i).body().result().taskId(), batch.get(i).body().result().status());
+            if (recorded.get(i)) countRecorded(batch.get(i).body().result(), committedAt);
             batch.get(i).reply(recorded.get(i));
           }
         })
@@ -59,5 +61,10 @@ public final class ResultWriterVerticle extends VerticleBase {
           writing = false;
           writeNext();
         });
+  }
+
+  private void countRecorded(Result result, long committedAt) {
+    activity.resultRecorded(result.taskId(), result.status());
+    if (result.event() != null) activity.eventToResult(result.event().receivedAt(), committedAt);
   }
 }

@@ -109,6 +109,13 @@ class OpsEndpointsTest {
     assertEquals(2, sample(after, "tally_results_total", ofTask, "status=\"FAIL\"")
         - sample(before, "tally_results_total", ofTask, "status=\"FAIL\""), after);
     assertEquals(0, sample(after, "tally_results_total", ofTask, "status=\"ERROR\""), after);
+    // end-to-end latency: one observation per result recorded (of any task), in fine buckets with a max
+    assertEquals(sample(after, "tally_results_total") - sample(before, "tally_results_total"),
+        sample(after, "tally_event_to_result_seconds_count") - sample(before, "tally_event_to_result_seconds_count"), after);
+    assertTrue(sample(after, "tally_event_to_result_seconds_count") - sample(before, "tally_event_to_result_seconds_count") >= 5, after);
+    assertTrue(after.lines().filter(l -> l.startsWith("tally_event_to_result_seconds_bucket{")).count() > 20, after);
+    double maxSeconds = sample(after, "tally_event_to_result_seconds_max");
+    assertTrue(maxSeconds > 0 && maxSeconds < 20, "max " + maxSeconds);
     // every check timed once, every side read once per check
     assertEquals(5, sample(after, "tally_compare_seconds_count", ofTask) - sample(before, "tally_compare_seconds_count", ofTask));
     String ofMysql = "data_source=\"" + mysql + "\"";

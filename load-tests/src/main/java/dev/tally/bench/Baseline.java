@@ -1,0 +1,129 @@
+package dev.tally.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.PreparedQuery;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The limit Tally is measured against: exactly the reads a MySQL-vs-Redis check needs, one primary-key SELECT
+ * and one Redis GET per entity (both at once, as Tally reads the two sides), with the drivers Tally uses
+ * (vertx-mysql-client, vertx-redis-client), Tally's default pool sizes (4 connections each) and Tally's
+ * default concurrency ({@code queue.maxInFlight} 256 checks at once), and nothing else: no queue, no compare,
+ * no store. Prepared statements are cached (the driver's own cache), which is the cheapest way the driver
+ * offers to run one statement many times.
+ *
+ * <p>Run alone: {@code java -cp ... dev.tally.bench.Baseline <table> <redisKeyPrefix> <rows> <seconds>}.
+ */
+public final class Baseline {
+  /** Tally's defaults: SqlSideReader.DEFAULT_POOL_SIZE (also the Redis side's), queue.maxInFlight. */
+  public static final int POOL_SIZE = 4;
+  public static final int IN_FLIGHT = 256;
+  /** Tally's compare.instances default. */
+  public static final int CONTEXTS = 2;
+
+  public record Outcome(long entities, long errors, double seconds) {
+    public double readsPerSecond() {
+      return entities / seconds;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool mysql;
+  private final Redis redis;
+  private final PreparedQuery<RowSet<Row>> select;
+  private final String keyPrefix;
+  private final int rows;
+  private final AtomicLong done = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private volatile long stopAt;
+
+  public Baseline(Vertx vertx, String table, String keyPrefix, int rows) {
+    this.vertx = vertx;
+    this.keyPrefix = keyPrefix;
+    this.rows = rows;
+    this.mysql = MySQLBuilder.pool()
+        .with(new PoolOptions().setMaxSize(POOL_SIZE))
+        .connectingTo(new MySQLConnectOptions().setHost(Fixture.HOST).setPort(3306).setUser("root").setPassword("")
+            .setDatabase(Fixture.DATABASE).setCachePreparedStatements(true))
+        .using(vertx).build();
+    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://" + Fixture.HOST + ":6379")
+        .setMaxPoolSize(POOL_SIZE).setMaxPoolWaiting(Integer.MAX_VALUE));
+    // the statement Tally's MySQL side runs for the bench task, without its read-only / time-out wrapper
+    this.select = mysql.preparedQuery("SELECT `id`, `status`, `amount`, `updated_at` FROM `" + table + "` WHERE (`id` = ?) LIMIT 2");
+  }
+
+  /** Reads for {@code seconds} with {@link #IN_FLIGHT} entities in flight; a short warm-up first is not counted. */
+  public Outcome run(int seconds) throws Exception {
+    runFor(2);
+    done.set(0);
+    errors.set(0);
+    long start = System.nanoTime();
+    runFor(seconds);
+    double took = (System.nanoTime() - start) / 1e9;
+    return new Outcome(done.get(), errors.get(), took);
+  }
+
+  private void runFor(int seconds) throws Exception {
+    stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Promise<Void> all = Promise.promise();
+    AtomicLong running = new AtomicLong(IN_FLIGHT);
+    // spread over as many event loops as Tally has compare verticles (compare.instances, default 2)
+    for (int c = 0; c < CONTEXTS; c++) {
+      io.vertx.core.Context context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+      context.runOnContext(v -> {
+        for (int i = 0; i < IN_FLIGHT / CONTEXTS; i++) loop(running, all);
+      });
+    }
+    all.future().toCompletionStage().toCompletableFuture().get(seconds + 60L, TimeUnit.SECONDS);
+  }
+
+  /** One of the IN_FLIGHT closed loops: read an entity, then the next, until the time is up. */
+  private void loop(AtomicLong running, Promise<Void> all) {
+    if (System.nanoTime() >= stopAt) {
+      if (running.decrementAndGet() == 0) all.complete();
+      return;
+    }
+    long id = ThreadLocalRandom.current().nextLong(1, rows + 1);
+    Future<RowSet<Row>> row = select.execute(Tuple.of(id));
+    Future<io.vertx.redis.client.Response> copy = redis.send(Request.cmd(Command.GET).arg(keyPrefix + id));
+    Future.all(row, copy).onComplete(both -> {
+      if (both.succeeded() && row.result().size() == 1 && copy.result() != null) done.incrementAndGet();
+      else errors.incrementAndGet();
+      loop(running, all);
+    });
+  }
+
+  public void close() throws Exception {
+    redis.close();
+    mysql.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 4) {
+      System.err.println("usage: Baseline <table in database test> <redis key prefix> <rows> <seconds>");
+      System.exit(2);
+    }
+    Vertx vertx = Vertx.vertx();
+    Baseline baseline = new Baseline(vertx, args[0], args[1], Integer.parseInt(args[2]));
+    Outcome outcome = baseline.run(Integer.parseInt(args[3]));
+    System.out.printf("baseline: %.0f reads/s (%d entities in %.1f s, %d errors)%n", outcome.readsPerSecond(),
+        outcome.entities(), outcome.seconds(), outcome.errors());
+    baseline.close();
+    vertx.close();
+  }
+}
