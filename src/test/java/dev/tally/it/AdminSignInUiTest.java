@@ -113,18 +113,27 @@ class AdminSignInUiTest {
    * thread), and slower still on a loaded machine: this wait is longer than the browser's usual one.
    */
   static void awaitSignedIn(String username) {
-    new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> !d.findElements(By.id("whoami")).isEmpty()
-        && d.findElement(By.id("whoami")).getText().startsWith(username));
+    try {
+      new WebDriverWait(browser.driver, SIGN_IN_WAIT).until(d -> !d.findElements(By.id("whoami")).isEmpty()
+          && d.findElement(By.id("whoami")).getText().startsWith(username));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError(username + " not signed in; the page says: " + browser.find(By.id("page")).getText()
+          + " | banner: " + browser.bannerText(), e);
+    }
   }
 
   static boolean present(String css) {
     return !browser.all(By.cssSelector(css)).isEmpty();
   }
 
+  /** Moves to a page of the console and waits until that page (not the one before) has rendered. */
   static void go(String hash) {
+    String page = hash.replaceFirst("^#/", "").replaceFirst("\\?.*", "");
     browser.driver.executeScript("location.hash = arguments[0]", hash);
-    browser.until(d -> d.getCurrentUrl().endsWith(hash));
-    browser.waitRendered();
+    browser.until(d -> {
+      WebElement main = d.findElement(By.id("page"));
+      return page.equals(main.getAttribute("data-page")) && "false".equals(main.getAttribute("aria-busy"));
+    });
   }
 
   @Test
@@ -231,6 +240,13 @@ class AdminSignInUiTest {
     signIn("olivia");
     List<String> teams = browser.all(By.cssSelector("#team option")).stream().map(o -> o.getAttribute("value")).toList();
     assertTrue(teams.containsAll(List.of("default", "blue")), "an owner sees every team: " + teams);
+    // the chosen team filters the lists and is remembered across a reload
+    assertTrue(present("tr[data-id=\"" + task + "\"]"));
+    new org.openqa.selenium.support.ui.Select(browser.find(By.id("team"))).selectByValue("blue");
+    browser.until(d -> d.findElements(By.cssSelector("tr[data-id=\"" + task + "\"]")).isEmpty());
+    open("#/event-sources");
+    assertEquals("blue", browser.find(By.id("team")).getAttribute("value"));
+    assertTrue(present("tr[data-id=\"" + blueSource + "\"]"));
     browser.click(By.cssSelector("#account a[data-page=\"users\"]"));
     browser.waitRendered();
     browser.click(By.id("new-user"));
@@ -250,6 +266,7 @@ class AdminSignInUiTest {
     // a new team shows in the switcher at once
     go("#/teams");
     browser.click(By.id("new-team"));
+    browser.await(By.id("team-save"));
     browser.type("id", "green");
     browser.type("name", "Team green");
     browser.click(By.id("team-save"));
