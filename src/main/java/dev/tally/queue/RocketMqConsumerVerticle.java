@@ -26,6 +26,8 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RocketMqConsumerVerticle.class);
   private static final Duration INVISIBLE = Duration.ofSeconds(60);
   private static final Duration AWAIT = Duration.ofSeconds(5);
+  /** The longest a job received before its due time is held (well inside its invisibility; more is clock skew). */
+  private static final long MAX_HOLD_MS = 10_000;
   private static final int BATCH = 16;
 
   private final RocketMqJobQueue queue;
@@ -113,6 +115,13 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
       return;
     }
     queue.received(job, new RocketMqJobQueue.Receipt(consumer, message));
-    vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
+    // the broker's timer wheel may hand a delay message over up to its precision before its time, and a job due
+    // in less than the delay threshold goes to the normal topic: either waits here for the rest of its delay
+    long early = Math.min(job.dueAt() - System.currentTimeMillis(), MAX_HOLD_MS);
+    if (early > 0) {
+      vertx.setTimer(early, id -> vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL));
+    } else {
+      vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
+    }
   }
 }
