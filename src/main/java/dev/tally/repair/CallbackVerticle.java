@@ -22,6 +22,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import dev.tally.net.OutboundClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -48,6 +50,7 @@ public final class CallbackVerticle extends VerticleBase {
   private final SideReaders readers;
   private final long pollMs;
   private final Metrics metrics;
+  private WebClient web;
   private OutboundClient out;
   private RepairApplier applier;
   private long timer = -1;
@@ -69,8 +72,9 @@ public final class CallbackVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    web = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally").setFollowRedirects(false));
     out = new OutboundClient(vertx, readers.outbound());
-    applier = new RepairApplier(readers, out);
+    applier = new RepairApplier(readers, web);
     poll();
     return Future.succeededFuture();
   }
@@ -79,6 +83,7 @@ public final class CallbackVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    web.close();
     return out.close();
   }
 
