@@ -3,7 +3,6 @@ package dev.tally.api;
 import dev.tally.auth.Caller;
 import dev.tally.auth.Role;
 import dev.tally.auth.Teams;
-import dev.tally.model.Json;
 import dev.tally.model.Task;
 import dev.tally.store.ConfigCache;
 import io.vertx.ext.web.RoutingContext;
@@ -32,14 +31,6 @@ final class Access {
   static void requireOwner(RoutingContext ctx) {
     Caller caller = caller(ctx);
     if (!caller.allTeams()) throw new ApiErrors.Forbidden("needs an owner");
-  }
-
-  /**
-   * The team of a configuration object (event source, data source, task, alert channel): its JSON field
-   * {@code team}, or the default team for objects from before teams.
-   */
-  static String teamOf(Object item) {
-    return Teams.of(Json.MAPPER.valueToTree(item).path("team").asText(null));
   }
 
   /** May the caller see things of {@code team} at all? */

@@ -5,6 +5,7 @@ import dev.tally.auth.Role;
 import dev.tally.auth.Teams;
 import dev.tally.auth.UserRules;
 import dev.tally.model.Json;
+import dev.tally.model.TeamOwned;
 import dev.tally.model.ValidationException;
 import dev.tally.store.AuthRepository;
 import dev.tally.store.AuthRepository.Team;
@@ -104,8 +105,8 @@ final class AccountRoutes {
       List<String> owned = new ArrayList<>();
       String[] kinds = {"event source", "data source", "task", "alert channel"};
       for (int i = 0; i < kinds.length; i++) {
-        for (Object item : all.<List<?>>resultAt(i)) {
-          if (Access.teamOf(item).equals(id)) owned.add(kinds[i] + " " + Json.MAPPER.valueToTree(item).path("id").asText());
+        for (TeamOwned item : all.<List<? extends TeamOwned>>resultAt(i)) {
+          if (Teams.of(item.team()).equals(id)) owned.add(kinds[i] + " " + item.id());
         }
       }
       if (!owned.isEmpty()) return Future.failedFuture(new ApiErrors.Conflict("team " + id + " still has " + owned));

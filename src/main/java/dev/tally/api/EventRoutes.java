@@ -61,7 +61,7 @@ final class EventRoutes {
     EventSource source = api.cache().eventSource(sourceId);
     if (source == null) throw new ApiErrors.NotFound("event source", sourceId);
     // an ingestion token was checked against the path already; a person needs operator in the source's team
-    if (Access.caller(ctx).kind() != Caller.Kind.INGEST) Access.require(ctx, Access.teamOf(source), Role.OPERATOR);
+    if (Access.caller(ctx).kind() != Caller.Kind.INGEST) Access.require(ctx, source.team(), Role.OPERATOR);
     List<Event> events = EventInput.parseBatch(Http.body(ctx), sourceId, api.maxEventsPerPost());
     int waiting = queued.getAsInt();
     if (waiting >= maxWaiting) {

@@ -55,8 +55,8 @@ final class IngestTokenRoutes {
   private EventSource administered(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     EventSource source = api.cache().eventSource(id);
-    if (source == null || !Access.sees(ctx, Access.teamOf(source))) throw new ApiErrors.NotFound("event source", id);
-    Access.require(ctx, Access.teamOf(source), Role.ADMIN);
+    if (source == null || !Access.sees(ctx, source.team())) throw new ApiErrors.NotFound("event source", id);
+    Access.require(ctx, source.team(), Role.ADMIN);
     return source;
   }
 }

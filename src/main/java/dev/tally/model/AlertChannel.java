@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  */
 @JsonIgnoreProperties({"urlSet"})
 public record AlertChannel(String id, String name, AlertChannelKind kind, String url, long createdAt, long updatedAt,
-                           String team) {
+                           String team) implements TeamOwned {
   public AlertChannel {
     team = dev.tally.auth.Teams.of(team);
   }

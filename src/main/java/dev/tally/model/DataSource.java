@@ -24,7 +24,7 @@ public record DataSource(String id, String name, DataSourceKind kind,
                          Integer timeoutMs, Integer poolSize,
                          List<String> hosts, String apiKey, Boolean tls, String tlsCaFile,
                          String keyPrefix, RedisMode redisMode, String masterName,
-                         long createdAt, long updatedAt, String team) {
+                         long createdAt, long updatedAt, String team) implements TeamOwned {
   public static final int DEFAULT_TIMEOUT_MS = 5000;
 
   /** A data source of the default team. */

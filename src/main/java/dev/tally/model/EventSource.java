@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 public record EventSource(String id, String name, EventSourceKind kind, String database, String table,
                           String topic, Boolean topicPattern, String format, String connector,
                           String dataSourceId, Long serverId, long createdAt, long updatedAt,
-                          Integer maxEventsPerSecond, String team) {
+                          Integer maxEventsPerSecond, String team) implements TeamOwned {
   public static final String KAFKA = "KAFKA";
   public static final String DIRECT = "DIRECT";
 

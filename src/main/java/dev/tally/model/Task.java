@@ -15,7 +15,7 @@ import java.util.List;
 public record Task(String id, String name, String eventSourceId, TaskType type, Boolean enabled,
                    SideSpec left, SideSpec right, List<FieldPair> compare, List<String> entityKey,
                    Strategy strategy, ApiCheck api, Callback callback, AlertPolicy alert,
-                   long createdAt, long updatedAt, String team) {
+                   long createdAt, long updatedAt, String team) implements TeamOwned {
   /** A task of the default team. */
   public Task(String id, String name, String eventSourceId, TaskType type, Boolean enabled,
               SideSpec left, SideSpec right, List<FieldPair> compare, List<String> entityKey,

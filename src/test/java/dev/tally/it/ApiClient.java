@@ -117,6 +117,17 @@ public final class ApiClient {
     return create("/api/v1/data-sources", "{\"name\":\"" + name + "\",\"kind\":\"REDIS\",\"host\":\"127.0.0.1\",\"port\":6379}").id();
   }
 
+  /** Polls GET path until it answers {@code status}; after the deadline, the last answer, whatever its status. */
+  public Response awaitStatus(String path, int status, Duration deadline) throws Exception {
+    long end = System.nanoTime() + deadline.toNanos();
+    Response last = get(path);
+    while (last.status() != status && System.nanoTime() < end) {
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+      last = get(path);
+    }
+    return last;
+  }
+
   /** Polls GET path until the body satisfies the condition, or fails after the deadline. */
   public JsonNode await(String path, Predicate<JsonNode> condition, Duration deadline) throws Exception {
     long end = System.nanoTime() + deadline.toNanos();

@@ -75,12 +75,7 @@ class ReadinessTest {
 
         StoreFixture.await(relay.close());
         // the close completes before the kernel is sure to refuse the next connect: poll with a deadline
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
-        ApiClient.Response down = tally.api.get("/ready");
-        while (down.status() != 503 && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-          down = tally.api.get("/ready");
-        }
+        ApiClient.Response down = tally.api.awaitStatus("/ready", 503, java.time.Duration.ofSeconds(15));
         assertEquals(503, down.status(), down.text());
         assertEquals("queue", down.body().get("failed").get(0).asText(), down.text());
         assertEquals(1, down.body().get("failed").size(), down.text());
