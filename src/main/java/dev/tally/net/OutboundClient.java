@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
@@ -77,17 +78,26 @@ public final class OutboundClient {
     if (refused.isPresent()) return Future.failedFuture(new Refused("outbound request refused: " + refused.get()));
     String host = uri.getHost();
     int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-    return resolve(host)
-        .compose(address -> {
+    // Every step runs on one context, and the response handlers are set in the same task that sends: a caller
+    // off the event loop (a test's thread, the resolver's) could otherwise attach them after a small answer ended.
+    ContextInternal context = ((VertxInternal) vertx).getOrCreateContext();
+    Promise<InetAddress> address = context.promise();
+    resolve(host).onComplete(address);
+    return address.future()
+        .compose(resolved -> {
           RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setFollowRedirects(false)
-              .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+              .setServer(SocketAddress.inetSocketAddress(port, resolved.getHostAddress()))
               .setIdleTimeout(timeoutMs).setConnectTimeout(timeoutMs);
           options.putHeader("User-Agent", "Tally");
           headers.forEach(options::putHeader);
           return client.request(options);
         })
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(this::read)
+        .compose(request -> {
+          Future<Response> answer = request.response().compose(this::read);
+          if (body == null) request.end();
+          else request.end(body);
+          return answer;
+        })
         .timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
