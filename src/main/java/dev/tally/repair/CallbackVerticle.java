@@ -22,8 +22,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import dev.tally.net.OutboundClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -50,7 +48,6 @@ public final class CallbackVerticle extends VerticleBase {
   private final SideReaders readers;
   private final long pollMs;
   private final Metrics metrics;
-  private WebClient web;
   private OutboundClient out;
   private RepairApplier applier;
   private long timer = -1;
@@ -72,9 +69,8 @@ public final class CallbackVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    web = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tally").setFollowRedirects(false));
     out = new OutboundClient(vertx, readers.outbound());
-    applier = new RepairApplier(readers, web);
+    applier = new RepairApplier(readers, out);
     poll();
     return Future.succeededFuture();
   }
@@ -83,7 +79,6 @@ public final class CallbackVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    web.close();
     return out.close();
   }
 

@@ -11,27 +11,28 @@ import dev.tally.source.SideReaders;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.WebClient;
+import dev.tally.net.OutboundClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies a repair plan to its target, operation by operation, for tasks with {@code applyRepair}: Redis through
- * the data source's own client (each operation one command, its values the arguments), Elasticsearch through a
- * web client (PUT/POST/DELETE of one document). Stops at the first failed operation; every operation tried is
+ * the data source's own client (each operation one command, its values the arguments), Elasticsearch through the
+ * outbound client (PUT/POST/DELETE of one document; the outbound policy applies and the answer is size-bounded). Stops at the first failed operation; every operation tried is
  * reported with its outcome.
  */
 public final class RepairApplier {
   private final SideReaders readers;
-  private final WebClient web;
+  private final OutboundClient out;
 
-  public RepairApplier(SideReaders readers, WebClient web) {
+  public RepairApplier(SideReaders readers, OutboundClient out) {
     this.readers = readers;
-    this.web = web;
+    this.out = out;
   }
 
   /** True if Tally can apply plans for this target itself. */
@@ -79,23 +80,25 @@ public final class RepairApplier {
       default -> throw new IllegalArgumentException("unknown Elasticsearch repair " + op.action());
     };
     String path = op.action().equals("UPDATE_DOC") ? "/_update/" : "/_doc/";
-    HttpRequest<Buffer> request = web.requestAbs(method, base + "/" + index + path + id + "?refresh=true")
-        .timeout(target.timeoutOrDefault());
+    Map<String, String> headers = new LinkedHashMap<>();
     if (target.apiKey() != null && !target.apiKey().isEmpty()) {
-      request.putHeader("Authorization", "ApiKey " + target.apiKey());
+      headers.put("Authorization", "ApiKey " + target.apiKey());
     } else if (target.user() != null && !target.user().isEmpty()) {
       String pair = target.user() + ":" + (target.password() == null ? "" : target.password());
-      request.putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+      headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
-    Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sent = op.values().size() > 2
-        ? request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(Json.writeBytes(op.values().get(2))))
-        : request.send();
-    return sent.compose(response -> {
-      int status = response.statusCode();
-      boolean gone = status == 404 && method == HttpMethod.DELETE;
-      return status / 100 == 2 || gone ? Future.succeededFuture()
-          : Future.failedFuture("HTTP " + status + " from " + base);
-    });
+    Buffer body = null;
+    if (op.values().size() > 2) {
+      headers.put("Content-Type", "application/json");
+      body = Buffer.buffer(Json.writeBytes(op.values().get(2)));
+    }
+    return out.send(method, base + "/" + index + path + id + "?refresh=true", headers, body, target.timeoutOrDefault())
+        .compose(response -> {
+          int status = response.status();
+          boolean gone = status == 404 && method == HttpMethod.DELETE;
+          return status / 100 == 2 || gone ? Future.succeededFuture()
+              : Future.failedFuture("HTTP " + status + " from " + base);
+        });
   }
 
   private static String encode(Object value) {

@@ -9,13 +9,10 @@ import dev.tally.model.SideSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import dev.tally.net.OutboundClient;
 import dev.tally.net.OutboundPolicy;
 import java.net.ConnectException;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +37,9 @@ import java.util.stream.Collectors;
  *
  * <p>The data source's {@code hosts} are base URLs of the same cluster: a read goes to the host that last
  * answered and moves on to the next one when it cannot connect. {@code timeoutMs} bounds the whole read.
- * Credentials go in an Authorization header (basic, or {@code ApiKey}) and never into a message.
+ * Credentials go in an Authorization header (basic, or {@code ApiKey}) and never into a message. Requests go
+ * through {@link OutboundClient}: the outbound policy is checked on the name and on the address connected to,
+ * and an answer larger than {@code outbound.maxResponseBytes} is an error, not a buffer that grows.
  */
 public final class ElasticsearchSideReader implements SideReader {
   static final String TOO_MANY = "query matched more than one document";
@@ -50,8 +48,7 @@ public final class ElasticsearchSideReader implements SideReader {
 
   private final List<String> hosts;
   private final String authorization;
-  private final WebClient client;
-  private final OutboundPolicy outbound;
+  private final OutboundClient client;
   private final long timeoutMs;
   /** The host that answered last: reads start there. */
   private final AtomicInteger preferred = new AtomicInteger();
@@ -60,19 +57,18 @@ public final class ElasticsearchSideReader implements SideReader {
     this(vertx, dataSource, OutboundPolicy.DEFAULT);
   }
 
-  /** {@code outbound}: each host URL is checked before each request (as written; its resolved address is not). */
+  /** {@code outbound}: each host is checked before each request, by name and by the address it resolves to. */
   public ElasticsearchSideReader(Vertx vertx, DataSource dataSource, OutboundPolicy outbound) {
-    this.outbound = outbound;
     this.hosts = dataSource.hosts().stream().map(ElasticsearchSideReader::stripTrailingSlash).toList();
     this.authorization = authorization(dataSource);
     this.timeoutMs = dataSource.timeoutOrDefault();
     PoolOptions pool = new PoolOptions();
     if (dataSource.poolSize() != null) pool.setHttp1MaxSize(dataSource.poolSize()).setHttp2MaxSize(dataSource.poolSize());
-    WebClientOptions options = new WebClientOptions().setConnectTimeout((int) timeoutMs).setUserAgent("Tally");
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) timeoutMs);
     if (dataSource.tlsCaFile() != null && !dataSource.tlsCaFile().isBlank()) {
       options.setTrustOptions(new PemTrustOptions().addCertPath(dataSource.tlsCaFile()));
     }
-    this.client = WebClient.create(vertx, options, pool);
+    this.client = new OutboundClient(vertx, outbound, options, pool);
   }
 
   private static String authorization(DataSource ds) {
@@ -90,7 +86,7 @@ public final class ElasticsearchSideReader implements SideReader {
   }
 
   /** An answer and the host that gave it. */
-  private record Answer(String host, HttpResponse<Buffer> response) {
+  private record Answer(String host, OutboundClient.Response response) {
   }
 
   @Override
@@ -112,7 +108,7 @@ public final class ElasticsearchSideReader implements SideReader {
   public Future<Void> test() {
     Call call = new Call(HttpMethod.GET, "/", null, List.of());
     return send(call, System.nanoTime()).compose(answer -> {
-      int status = answer.response().statusCode();
+      int status = answer.response().status();
       return status >= 200 && status <= 299 ? Future.<Void>succeededFuture()
           : Future.failedFuture(httpError(answer.response(), call, answer.host()));
     });
@@ -140,12 +136,12 @@ public final class ElasticsearchSideReader implements SideReader {
   /** Sends a call and parses its 2xx JSON answer; anything else fails with what went wrong. */
   private Future<Object> json(Call call, long startNanos) {
     return send(call, startNanos).compose(answer -> {
-      HttpResponse<Buffer> response = answer.response();
-      if (response.statusCode() < 200 || response.statusCode() > 299) {
+      OutboundClient.Response response = answer.response();
+      if (response.status() < 200 || response.status() > 299) {
         return Future.failedFuture(httpError(response, call, answer.host()));
       }
       try {
-        return Future.succeededFuture(JsonValues.parse(response.bodyAsString()));
+        return Future.succeededFuture(JsonValues.parse(response.body().toString(StandardCharsets.UTF_8)));
       } catch (JsonProcessingException | RuntimeException e) {
         return Future.failedFuture("answer to " + call.method() + " " + call.path() + " is not JSON");
       }
@@ -154,8 +150,7 @@ public final class ElasticsearchSideReader implements SideReader {
 
   @Override
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close();
   }
 
   static Call call(SideSpec spec, Map<String, Object> data) {
@@ -217,20 +212,17 @@ public final class ElasticsearchSideReader implements SideReader {
         });
   }
 
-  private Future<HttpResponse<Buffer>> request(Call call, String host, long timeout) {
-    Optional<String> refusal = outbound.refusalOfUrl(host);
-    if (refusal.isPresent()) return Future.failedFuture(new OutboundClient.Refused("outbound request refused: " + refusal.get()));
-    HttpRequest<Buffer> request;
+  private Future<OutboundClient.Response> request(Call call, String host, long timeout) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    if (authorization != null) headers.put("Authorization", authorization);
+    if (call.body() != null) headers.put("Content-Type", "application/json");
     try {
-      request = client.requestAbs(call.method(), host + call.path()).idleTimeout(timeout).followRedirects(false);
-    } catch (RuntimeException e) { // a URL the client cannot parse, or a closed client
+      return client.send(call.method(), host + call.path(), headers, call.body() == null ? null : Buffer.buffer(call.body()),
+          timeout);
+    } catch (RuntimeException e) { // a closed client
       return Future.failedFuture(new IllegalArgumentException("cannot request " + host + call.path() + ": " + e.getMessage()));
     }
-    request.putHeader("Accept", "application/json");
-    if (authorization != null) request.putHeader("Authorization", authorization);
-    Future<HttpResponse<Buffer>> sent = call.body() == null ? request.send()
-        : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(call.body()));
-    return sent.timeout(timeout, TimeUnit.MILLISECONDS);
   }
 
   private static boolean isConnectFailure(Throwable error) {
@@ -241,13 +233,13 @@ public final class ElasticsearchSideReader implements SideReader {
     return false;
   }
 
-  static SideRead toRead(HttpResponse<Buffer> response, Call call, boolean byQuery, long start) {
-    int status = response.statusCode();
+  static SideRead toRead(OutboundClient.Response response, Call call, boolean byQuery, long start) {
+    int status = response.status();
     if (status == 404 && !byQuery) return SideRead.missing(call.query(), call.params(), tookMs(start));
     if (status < 200 || status > 299) return SideRead.failed(httpError(response, call, null), call.query(), call.params(), tookMs(start));
     Object document;
     try {
-      document = JsonValues.parse(response.bodyAsString());
+      document = JsonValues.parse(response.body().toString(StandardCharsets.UTF_8));
     } catch (JsonProcessingException | RuntimeException e) {
       return SideRead.failed("answer to " + call.method() + " " + call.path() + " is not JSON", call.query(), call.params(), tookMs(start));
     }
@@ -279,10 +271,10 @@ public final class ElasticsearchSideReader implements SideReader {
   }
 
   /** "HTTP 401 from GET /idx/_doc/1: security_exception: missing authentication credentials ..." */
-  private static String httpError(HttpResponse<Buffer> response, Call call, String host) {
+  private static String httpError(OutboundClient.Response response, Call call, String host) {
     String where = call.method() + " " + (host == null ? "" : host) + call.path();
-    String reason = reason(response.bodyAsString());
-    return "HTTP " + response.statusCode() + " from " + where + (reason.isEmpty() ? "" : ": " + reason);
+    String reason = reason(response.body().toString(StandardCharsets.UTF_8));
+    return "HTTP " + response.status() + " from " + where + (reason.isEmpty() ? "" : ": " + reason);
   }
 
   /** The error type and reason of an Elasticsearch error body, else the start of the body. */

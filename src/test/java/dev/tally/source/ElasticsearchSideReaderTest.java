@@ -271,4 +271,28 @@ class ElasticsearchSideReaderTest extends SideReaderContractTest {
     assertTrue(read(readerFor(List.of(fakeUrl), null, null, null, 2000), FAKE_SPEC, Map.of("id", "ok")).found());
     assertEquals("null", seen.get("auth"));
   }
+
+  /** A document larger than outbound.maxResponseBytes fails the side instead of being read whole. */
+  @Test
+  void anAnswerLargerThanTheOutboundBoundFailsTheSide() throws Exception {
+    index.put("big", "{\"sku\":\"" + "x".repeat(8192) + "\"}");
+    ElasticsearchSideReader bounded = new ElasticsearchSideReader(vertx, dataSource(List.of(SearchIndex.URL), null, null, null,
+        5000), dev.tally.net.OutboundPolicy.parse("", 4096));
+    made.add(bounded);
+    SideRead big = read(bounded, byId("#{id}", List.of()), Map.of("id", "big"));
+    assertFalse(big.found());
+    assertTrue(String.valueOf(big.error()).contains("larger than outbound.maxResponseBytes"), String.valueOf(big.error()));
+    // a small document through the same reader is still read
+    assertTrue(read(bounded, byId("#{id}", List.of()), Map.of("id", 1)).found());
+  }
+
+  /** A host the outbound policy does not list is refused before any connection. */
+  @Test
+  void aHostOutsideTheOutboundPolicyIsRefused() {
+    ElasticsearchSideReader fenced = new ElasticsearchSideReader(vertx, dataSource(List.of(SearchIndex.URL), null, null, null,
+        5000), dev.tally.net.OutboundPolicy.parse("search.example.com", 4096));
+    made.add(fenced);
+    SideRead refused = read(fenced, byId("#{id}", List.of()), Map.of("id", 1));
+    assertTrue(String.valueOf(refused.error()).contains("outbound request refused"), String.valueOf(refused.error()));
+  }
 }
