@@ -68,9 +68,17 @@ public final class Metrics {
   }
 
   public Counter counter(String name, String... labels) {
-    String meter = micrometerName(name);
-    return Counter.builder(meter).description(help.get(meter)).tags(labels).register(registry);
+    return (Counter) meters.computeIfAbsent(new MeterKey("counter", name, java.util.List.of(labels)), k -> {
+      String meter = micrometerName(name);
+      return Counter.builder(meter).description(help.get(meter)).tags(labels).register(registry);
+    });
   }
+
+  /** Meters already registered, so the hot path (a count or a time per job) does not build and look one up each time. */
+  private record MeterKey(String kind, String name, java.util.List<String> labels) {
+  }
+
+  private final java.util.concurrent.ConcurrentHashMap<MeterKey, Object> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The current value of a counter, 0 if it was never counted. */
   public long counterValue(String name, String... labels) {
@@ -87,10 +95,12 @@ public final class Metrics {
 
   /** A latency histogram in seconds ({@code name} like {@code tally_compare_seconds}), with fixed buckets. */
   public Timer timer(String name, String... labels) {
-    String meter = name.endsWith("_seconds") ? name.substring(0, name.length() - "_seconds".length()) : name;
-    meter = meter.replace('_', '.');
-    return Timer.builder(meter).description(help.get(micrometerName(name))).tags(labels)
-        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    return (Timer) meters.computeIfAbsent(new MeterKey("timer", name, java.util.List.of(labels)), k -> {
+      String meter = name.endsWith("_seconds") ? name.substring(0, name.length() - "_seconds".length()) : name;
+      meter = meter.replace('_', '.');
+      return Timer.builder(meter).description(help.get(micrometerName(name))).tags(labels)
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    });
   }
 
   /**
@@ -99,9 +109,11 @@ public final class Metrics {
    * bucket deltas (the benchmark's p50/p99).
    */
   public Timer fineTimer(String name, String... labels) {
-    String meter = name.substring(0, name.length() - "_seconds".length()).replace('_', '.');
-    return Timer.builder(meter).description(help.get(micrometerName(name))).tags(labels)
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    return (Timer) meters.computeIfAbsent(new MeterKey("fineTimer", name, java.util.List.of(labels)), k -> {
+      String meter = name.substring(0, name.length() - "_seconds".length()).replace('_', '.');
+      return Timer.builder(meter).description(help.get(micrometerName(name))).tags(labels)
+          .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    });
   }
 
   public String prometheusText() {

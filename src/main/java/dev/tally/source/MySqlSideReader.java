@@ -21,7 +21,9 @@ public final class MySqlSideReader extends SqlSideReader {
         .setHost(dataSource.host() == null ? MySQLConnectOptions.DEFAULT_HOST : dataSource.host())
         .setPort(dataSource.port() == null ? MySQLConnectOptions.DEFAULT_PORT : dataSource.port())
         .setUser(dataSource.user() == null ? MySQLConnectOptions.DEFAULT_USER : dataSource.user())
-        .setPassword(dataSource.password() == null ? "" : dataSource.password());
+        .setPassword(dataSource.password() == null ? "" : dataSource.password())
+        // a task's SELECT text is the same on every read: prepared once per connection, not per read
+        .setCachePreparedStatements(true);
     if (dataSource.database() != null && !dataSource.database().isBlank()) connect.setDatabase(dataSource.database());
     if (dataSource.tlsOn()) {
       connect.setSslMode(SqlSettings.hasCa(dataSource) ? SslMode.VERIFY_CA : SslMode.REQUIRED)

@@ -70,34 +70,62 @@ abstract class SqlSideReader implements SideReader {
   @Override
   public Future<SideRead> read(SideSpec spec, Event event) {
     long start = System.nanoTime();
-    String draft;
-    SqlWhere where;
-    List<String> names;
-    try {
-      where = dialect.parseWhere(spec.where());
-      names = columnsToRead(spec);
-      draft = select(spec, names, where, dialect::quote, dialect::quote);
-    } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(SideRead.failed(configError(e), null, List.of(), tookMs(start)));
-    }
+    Plan plan = plan(spec);
+    if (plan.error() != null) return Future.succeededFuture(SideRead.failed(plan.error(), null, List.of(), tookMs(start)));
     List<Object> params = new ArrayList<>();
-    String[] sql = {draft};
+    String[] sql = {plan.draft()};
     return Future.<Void>succeededFuture()
         .compose(nothing -> columnsOf(spec.table())) // a closed pool may throw: it must still end as a failed side
         .compose(columns -> {
-          checkColumns(spec, names, where, columns);
-          // the catalog's spelling, so a quoted name matches however the configuration wrote it
-          sql[0] = select(spec, names, where, name -> dialect.selected(column(columns, name)),
-              name -> dialect.quote(column(columns, name).name()));
-          Tuple tuple = bind(where, columns, event, params);
+          sql[0] = checkedSql(spec, plan, columns);
+          Tuple tuple = bind(plan.where(), columns, event, params);
           return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql[0])).execute(tuple))
-              .map(rows -> toRead(rows, spec, names, columns, sql[0], params, start));
+              .map(rows -> toRead(rows, spec, plan.names(), columns, sql[0], params, start));
         })
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .otherwise(error -> {
           if (error instanceof DatabaseException) columnCache.remove(cacheKey(spec.table())); // schema may have changed
           return SideRead.failed(describe(error), sql[0], frozen(params), tookMs(start));
         });
+  }
+
+  /** A spec parsed once, not per read: its WHERE, the columns it reads and the statement, or why it cannot run. */
+  private record Plan(SqlWhere where, List<String> names, String draft, String error) {
+  }
+
+  /** A plan's statement as checked against one catalog (the columns' own spelling). */
+  private record Checked(Plan plan, Map<String, SqlColumn> columns, String sql) {
+  }
+
+  private static final int MAX_PLANS = 1024;
+  private final Map<SideSpec, Plan> plans = new ConcurrentHashMap<>();
+  private final Map<SideSpec, Checked> checked = new ConcurrentHashMap<>();
+
+  private Plan plan(SideSpec spec) {
+    Plan plan = plans.get(spec);
+    if (plan != null) return plan;
+    try {
+      SqlWhere where = dialect.parseWhere(spec.where());
+      List<String> names = columnsToRead(spec);
+      plan = new Plan(where, names, select(spec, names, where, dialect::quote, dialect::quote), null);
+    } catch (IllegalArgumentException e) {
+      plan = new Plan(null, List.of(), null, configError(e));
+    }
+    if (plans.size() >= MAX_PLANS) plans.clear(); // tasks edited many times leave specs nobody reads any more
+    plans.put(spec, plan);
+    return plan;
+  }
+
+  private String checkedSql(SideSpec spec, Plan plan, Map<String, SqlColumn> columns) {
+    Checked known = checked.get(spec);
+    if (known != null && known.plan() == plan && known.columns() == columns) return known.sql();
+    checkColumns(spec, plan.names(), plan.where(), columns);
+    // the catalog's spelling, so a quoted name matches however the configuration wrote it
+    String sql = select(spec, plan.names(), plan.where(), name -> dialect.selected(column(columns, name)),
+        name -> dialect.quote(column(columns, name).name()));
+    if (checked.size() >= MAX_PLANS) checked.clear();
+    checked.put(spec, new Checked(plan, columns, sql));
+    return sql;
   }
 
   /** How reads run read-only with a statement time-out, asked of the server once (again after a failure). */

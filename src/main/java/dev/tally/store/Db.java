@@ -40,7 +40,8 @@ public final class Db {
 
   private static MySQLConnectOptions mysqlOptions(TallyConfig.Store cfg) {
     return new MySQLConnectOptions().setHost(cfg.mysqlHost()).setPort(cfg.mysqlPort())
-        .setUser(cfg.mysqlUser()).setPassword(cfg.mysqlPassword()).setCharset("utf8mb4");
+        .setUser(cfg.mysqlUser()).setPassword(cfg.mysqlPassword()).setCharset("utf8mb4")
+        .setCachePreparedStatements(true);
   }
 
   private static Future<Void> createMySqlDatabase(Vertx vertx, TallyConfig.Store cfg) {
