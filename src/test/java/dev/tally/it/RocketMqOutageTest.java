@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -44,9 +48,15 @@ class RocketMqOutageTest {
 
   @AfterAll
   static void tearDown() throws Exception {
-    services.sql("DROP TABLE IF EXISTS " + table);
-    services.close();
-    tally.close();
+    try {
+      services.sql("DROP TABLE IF EXISTS " + table);
+      services.close();
+      tally.close();
+    } finally {
+      // the broker was killed mid-write: the tests after this one get a fresh one rather than its recovered store
+      runScript(Map.of("ROCKETMQ_STOP_SECONDS", "0"), "stop");
+      runScript(Map.of(), "start");
+    }
   }
 
   @Test
@@ -118,8 +128,31 @@ class RocketMqOutageTest {
     try {
       return api.await("/api/v1/tasks/" + task + "/stats?bucket=day", s -> ApiClient.verdicts(s) >= n, within);
     } catch (AssertionError lost) {
-      throw new AssertionError(lost.getMessage() + "\nmetrics:\n" + api.get("/metrics").text(), lost);
+      throw new AssertionError(lost.getMessage() + "\nbroker after the restart:\n" + brokerTimerState()
+          + "\nmetrics:\n" + api.get("/metrics").text(), lost);
     }
+  }
+
+  /**
+   * What the broker's timer (delay messages) says of itself since the restart: its periodic progress lines (how far
+   * behind its enqueue and dequeue are) and the store's errors, so a stalled timer shows in the failure.
+   */
+  private static String brokerTimerState() {
+    Path logs = Path.of(System.getenv().getOrDefault("TALLY_INFRA_RUN", "/tmp/tally-infra"),
+        "rocketmq", "proxy-home", "logs", "rocketmqlogs");
+    StringBuilder out = new StringBuilder();
+    for (String file : List.of("store.log", "storeerror.log")) {
+      try {
+        List<String> lines = Files.readAllLines(logs.resolve(file)).stream()
+            .filter(l -> file.equals("storeerror.log") || l.contains("Timer progress-check") || l.contains("recover")).toList();
+        out.append("-- ").append(file).append(" (last ").append(Math.min(15, lines.size())).append(" of ").append(lines.size())
+            .append(" lines)\n");
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> out.append(l).append('\n'));
+      } catch (java.io.IOException | RuntimeException e) {
+        out.append("-- ").append(file).append(": ").append(e).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   /** POSTs until answered 202; a 503 (queue unavailable) is sent again. Returns how many times it was refused. */
@@ -143,10 +176,20 @@ class RocketMqOutageTest {
   }
 
   private static String restartProxy() {
+    return runScript(Map.of(), "restart-proxy", "--kill");
+  }
+
+  private static String runScript(Map<String, String> env, String... args) {
     try {
-      Process p = new ProcessBuilder("bash", SCRIPT.getPath(), "restart-proxy", "--kill").redirectErrorStream(true).start();
+      List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.getPath()));
+      command.addAll(List.of(args));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process p = builder.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("restart-proxy failed:\n" + out);
+      if (!p.waitFor(150, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("rocketmq.sh " + String.join(" ", args) + " failed:\n" + out);
+      }
       return out;
     } catch (Exception e) {
       throw new IllegalStateException(e);
