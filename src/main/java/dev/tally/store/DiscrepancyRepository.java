@@ -142,10 +142,12 @@ public final class DiscrepancyRepository {
 
   /** {@link #unclosed} for PASSes of one task. */
   private static Future<List<Pass>> unclosedOf(SqlConnection conn, List<Pass> chunk) {
-    Tuple params = Tuple.tuple().addString(chunk.get(0).taskId());
-    chunk.forEach(p -> params.addString(p.entityKey()));
-    return conn.preparedQuery("SELECT entity_key FROM discrepancies WHERE task_id = ? AND entity_key IN ("
-            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") AND open_slot = 0 FOR UPDATE")
+    Tuple params = Tuple.tuple();
+    chunk.forEach(p -> params.addString(p.taskId()).addString(p.entityKey()));
+    // whole index keys: H2 turns "task_id = ? AND entity_key IN (...) AND open_slot = 0" into a scan of every
+    // discrepancy the task ever had (closed ones included); a row IN is one lookup per key there as on MariaDB
+    return conn.preparedQuery("SELECT entity_key FROM discrepancies WHERE (task_id, entity_key, open_slot) IN ("
+            + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, 0)")) + ") FOR UPDATE")
         .execute(params)
         .map(rows -> {
           Set<String> open = new HashSet<>();
