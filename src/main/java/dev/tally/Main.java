@@ -141,7 +141,7 @@ public final class Main {
   private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics, SecretBox secrets) {
     ConfigCache cache = new ConfigCache(new ConfigRepository(pool, secrets));
     SideReaders readers = new SideReaders(vertx, config.outbound());
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     WaitingJobs waiting = new WaitingJobs();
     Activity activity = new Activity(metrics);
     QueueDepth depth = new QueueDepth();

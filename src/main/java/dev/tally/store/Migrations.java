@@ -18,7 +18,8 @@ public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   /** Listed explicitly: a fat JAR's classpath cannot be scanned portably. */
   static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__ingest.sql", "V3__callbacks.sql", "V4__discrepancies.sql",
-      "V5__alerts.sql", "V6__reports.sql", "V7__auth.sql", "V8__auth_api.sql");
+      "V5__alerts.sql", "V6__reports.sql", "V7__auth.sql", "V8__auth_api.sql",
+      "V9__job_log.sql");
 
   private Migrations() {
   }

@@ -55,7 +55,7 @@ public final class ResultRepository {
 
   /**
    * A job's final result, to be recorded. {@code jobInStore}: the job is a row of the jobs table (local queue),
-   * which recording deletes; otherwise (RocketMQ) the job lives in the broker and only done_jobs guards replays.
+   * which recording marks finished; otherwise (RocketMQ) the job lives in the broker and only done_jobs guards replays.
    */
   public record Completion(Job job, Result result, boolean jobInStore) {
     public Completion(Job job, Result result) {
@@ -69,20 +69,17 @@ public final class ResultRepository {
   }
 
   /**
-   * Records many results in one transaction: deletes their jobs, stores FAIL/ERROR, adds the counts. A result
-   * whose job (at that attempt) is gone was recorded before (a replay after a crash) and is skipped; the
+   * Records many results in one transaction: marks their jobs finished, stores FAIL/ERROR, adds the counts. A
+   * result whose job (at that attempt) is no longer pending was recorded before (a replay after a crash) and is
+   * skipped; the
    * answer says, per completion, whether it was recorded now.
    */
   public Future<List<Boolean>> recordAll(List<Completion> completions) {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
     List<Completion> stored = completions.stream().filter(Completion::jobInStore).toList();
     List<Completion> brokered = completions.stream().filter(c -> !c.jobInStore()).toList();
-    return pool.withTransaction(conn -> pendingAttempts(conn, stored).compose(pending -> {
-      List<Completion> freshStored = stored.stream()
-          .filter(c -> Integer.valueOf(c.job().attempt()).equals(pending.remove(c.job().id())))
-          .toList();
-      return deleteJobs(conn, freshStored)
-          .compose(v -> claim(conn, brokered, 0, new ArrayList<>()))
+    return pool.withTransaction(conn -> finishJobs(conn, stored).compose(freshStored -> {
+      return claim(conn, brokered, 0, new ArrayList<>())
           .compose(freshBrokered -> {
             Set<Completion> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             fresh.addAll(freshStored);
@@ -117,27 +114,22 @@ public final class ResultRepository {
         });
   }
 
-  /** The current attempt of each of these jobs that still exists. */
-  private Future<Map<String, Integer>> pendingAttempts(SqlConnection conn, List<Completion> completions) {
-    if (completions.isEmpty()) return Future.succeededFuture(new HashMap<>());
-    Tuple ids = Tuple.tuple();
-    completions.forEach(c -> ids.addString(c.job().id()));
-    String marks = String.join(", ", Collections.nCopies(completions.size(), "?"));
-    return conn.preparedQuery("SELECT id, attempt FROM jobs WHERE id IN (" + marks + ")").execute(ids).map(rows -> {
-      Map<String, Integer> attempts = new HashMap<>();
-      rows.forEach(r -> attempts.put(r.getString(0), r.getInteger(1)));
-      return attempts;
-    });
-  }
-
-  /** Deletes the jobs and remembers them as done, so a replay of their events makes no second verdict. */
-  private Future<Void> deleteJobs(SqlConnection conn, List<Completion> fresh) {
-    if (fresh.isEmpty()) return Future.succeededFuture();
-    List<Tuple> ids = fresh.stream().map(c -> Tuple.of(c.job().id())).toList();
-    List<Tuple> done = fresh.stream().map(c -> Tuple.of(c.job().id(), c.result().finishedAt())).toList();
-    return conn.preparedQuery("DELETE FROM jobs WHERE id = ?").executeBatch(ids)
-        .compose(v -> conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)").executeBatch(done))
-        .mapEmpty();
+  /**
+   * Marks each job finished, if it is still pending at that attempt, and returns those it marked: a job finished
+   * before (a replay after a crash, a second completion of the same job) changes no row and is not recorded again.
+   */
+  private Future<List<Completion>> finishJobs(SqlConnection conn, List<Completion> stored) {
+    if (stored.isEmpty()) return Future.succeededFuture(List.of());
+    List<Tuple> rows = stored.stream()
+        .map(c -> Tuple.of(c.result().finishedAt(), c.job().id(), c.job().attempt())).toList();
+    return conn.preparedQuery("UPDATE jobs SET finished_at = ?, body = NULL WHERE id = ? AND attempt = ? AND finished_at IS NULL")
+        .executeBatch(rows)
+        .map(result -> {
+          int[] finished = Writes.counts(result, stored.size());
+          List<Completion> fresh = new ArrayList<>(stored.size());
+          for (int i = 0; i < finished.length; i++) if (finished[i] > 0) fresh.add(stored.get(i));
+          return fresh;
+        });
   }
 
   private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh, Set<Result> called) {

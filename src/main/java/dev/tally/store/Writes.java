@@ -28,4 +28,21 @@ final class Writes {
   static Future<RowSet<Row>> batch(Pool pool, String sql, List<Tuple> rows) {
     return pool.withTransaction(conn -> conn.preparedQuery(sql).executeBatch(rows));
   }
+
+  /**
+   * The rows each statement of a batch changed, in order. The two clients answer a batch differently: the JDBC
+   * pool (H2) with one row per statement holding its count, the MySQL client with one row set per statement.
+   */
+  static int[] counts(RowSet<Row> batch, int statements) {
+    int[] counts = new int[statements];
+    if (statements > 0 && batch.size() == statements && batch.next() == null) {
+      int i = 0;
+      for (Row row : batch) counts[i++] = row.getInteger(0);
+      return counts;
+    }
+    int i = 0;
+    for (RowSet<Row> each = batch; each != null && i < statements; each = each.next()) counts[i++] = each.rowCount();
+    if (i != statements) throw new IllegalStateException("a batch of " + statements + " statements answered " + i + " counts");
+    return counts;
+  }
 }

@@ -122,7 +122,8 @@ public final class Bench {
           "--rocketmq.consumerGroup=bench-" + runId));
     }
     List<String> javaOpts = new ArrayList<>();
-    String userOpts = System.getenv().getOrDefault("TALLY_JAVA_OPTS", "").trim();
+    // unset: what scripts/run.sh runs Tally with
+    String userOpts = System.getenv().getOrDefault("TALLY_JAVA_OPTS", "-Xmx256m -XX:+UseParallelGC").trim();
     if (!userOpts.isEmpty()) javaOpts.addAll(List.of(userOpts.split("\\s+")));
     if (options.containsKey("jfr")) {
       javaOpts.add("-XX:StartFlightRecording=filename=" + dir.resolve("tally.jfr") + ",settings=profile,dumponexit=true");
