@@ -51,7 +51,9 @@ class DockerfileTest {
     assertEquals(List.of("eclipse-temurin:17-jre"), named("FROM"));
     assertTrue(named("COPY").stream().anyMatch(c -> c.matches("(--chown=\\S+ )?target/tally\\.jar /app/tally\\.jar")),
         "COPY target/tally.jar /app/tally.jar: " + named("COPY"));
-    assertEquals(List.of("[\"java\", \"-XX:MaxRAMPercentage=75\", \"-jar\", \"/app/tally.jar\"]"), named("ENTRYPOINT"));
+    assertEquals(List.of("[\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:+UseParallelGC\", \"-jar\", \"/app/tally.jar\"]"),
+        named("ENTRYPOINT"));
+    assertTrue(named("ENV").contains("MALLOC_ARENA_MAX=2"), "native memory capped: " + named("ENV"));
     assertEquals(List.of("8080"), named("EXPOSE"));
   }
 
