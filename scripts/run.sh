@@ -3,8 +3,7 @@
 # first when it is missing or older than the sources. Extra arguments go to Tally: scripts/run.sh --http.port=9090
 # JVM options: TALLY_JAVA_OPTS, default "-Xmx256m -XX:+UseParallelGC" (a 256 MB heap holds the default backlog,
 # queue.maxWaiting=100000 small events; the parallel collector does more per CPU second than G1 on two cores).
-# Give more heap for larger events or a larger queue.maxWaiting. MALLOC_ARENA_MAX (default 2) caps glibc's malloc
-# arenas, which otherwise add tens of MB of native memory outside the JVM's own accounting.
+# Give more heap for larger events or a larger queue.maxWaiting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/tally.jar
@@ -12,6 +11,5 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src webroot -newer "$jar" -type f 2>/
   echo "building $jar ..."
   mvn -B -q -DskipTests package
 fi
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2086  # the options are split on purpose
 exec java ${TALLY_JAVA_OPTS:--Xmx256m -XX:+UseParallelGC} -jar "$jar" "$@"

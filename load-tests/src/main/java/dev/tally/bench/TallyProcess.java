@@ -68,7 +68,6 @@ public final class TallyProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.put("TALLY_OWNER_USERNAME", "bench");
     env.put("TALLY_OWNER_PASSWORD", password);
-    env.putIfAbsent("MALLOC_ARENA_MAX", "2"); // as scripts/run.sh
     Process process = builder.start();
     // a bench stopped with Ctrl-C or TERM takes its Tally with it
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
