@@ -51,11 +51,25 @@ public final class ConfigCache {
     });
   }
 
-  /** The task, asking the store when the snapshot does not have it (it may be newer than the snapshot). */
+  /**
+   * The task, asking the store when the snapshot does not have it (it may be newer than the snapshot); null when
+   * the store has no such task. An id the store did not have is remembered: task ids are never reused, and a job
+   * is made only from a task already committed, so a later job for that id cannot find it either. Without this,
+   * a flood of jobs for unknown tasks (deleted ones, another cluster on the same topics) cost a store query each.
+   */
   public Future<Task> taskFresh(String id) {
     Task cached = task(id);
-    return cached != null ? Future.succeededFuture(cached) : repository.task(id);
+    if (cached != null) return Future.succeededFuture(cached);
+    if (missingTasks.containsKey(id)) return Future.succeededFuture(null);
+    return repository.task(id).onSuccess(found -> {
+      if (found != null) return;
+      if (missingTasks.size() >= MAX_MISSING) missingTasks.clear(); // bounded: at worst, one more query per id
+      missingTasks.put(id, Boolean.TRUE);
+    });
   }
+
+  private static final int MAX_MISSING = 10_000;
+  private final Map<String, Boolean> missingTasks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public DataSource dataSource(String id) {
     return snapshot.dataSources().get(id);
