@@ -45,6 +45,7 @@ public final class ConfigCache {
         if (ticket > appliedReload.get()) {
           appliedReload.set(ticket);
           snapshot = fresh;
+          missingTasks.clear(); // a task created meanwhile is in the snapshot now, or asked for again
         }
       }
       return null;
@@ -53,23 +54,27 @@ public final class ConfigCache {
 
   /**
    * The task, asking the store when the snapshot does not have it (it may be newer than the snapshot); null when
-   * the store has no such task. An id the store did not have is remembered: task ids are never reused, and a job
-   * is made only from a task already committed, so a later job for that id cannot find it either. Without this,
-   * a flood of jobs for unknown tasks (deleted ones, another cluster on the same topics) cost a store query each.
+   * the store has no such task. A miss is remembered for {@link #MISSING_TTL_MS} (and until the next reload), so a
+   * flood of jobs for unknown tasks (deleted ones, another cluster on the same topics) costs one store query per
+   * task id and period instead of one per job. Kept short because an id can come back: a client may create a task
+   * with the id of one it deleted, and the new task's first jobs may come before this node reloads.
    */
   public Future<Task> taskFresh(String id) {
     Task cached = task(id);
     if (cached != null) return Future.succeededFuture(cached);
-    if (missingTasks.containsKey(id)) return Future.succeededFuture(null);
+    long now = System.currentTimeMillis();
+    Long missingSince = missingTasks.get(id);
+    if (missingSince != null && now - missingSince < MISSING_TTL_MS) return Future.succeededFuture(null);
     return repository.task(id).onSuccess(found -> {
       if (found != null) return;
-      if (missingTasks.size() >= MAX_MISSING) missingTasks.clear(); // bounded: at worst, one more query per id
-      missingTasks.put(id, Boolean.TRUE);
+      if (missingTasks.size() >= MAX_MISSING) missingTasks.clear();
+      missingTasks.put(id, now);
     });
   }
 
+  static final long MISSING_TTL_MS = 2_000;
   private static final int MAX_MISSING = 10_000;
-  private final Map<String, Boolean> missingTasks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> missingTasks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public DataSource dataSource(String id) {
     return snapshot.dataSources().get(id);

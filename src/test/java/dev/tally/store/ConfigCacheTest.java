@@ -19,7 +19,7 @@ class ConfigCacheTest {
   }
 
   @Test
-  void aTaskIdTheStoreDoesNotHaveIsAskedForOnceNotPerJob() throws Exception {
+  void aTaskIdTheStoreDoesNotHaveIsAskedForOncePerPeriodNotPerJob() throws Exception {
     Pool pool = StoreFixture.open(vertx, StoreFixture.h2());
     ConfigCache cache = new ConfigCache(new ConfigRepository(pool, StoreFixture.secrets()));
     await(cache.reload());
@@ -30,5 +30,16 @@ class ConfigCacheTest {
     assertNull(await(cache.taskFresh("01deadbeef0000000000gone")));
     assertThrows(ExecutionException.class, () -> await(cache.taskFresh("01deadbeef000000000other")),
         "an id not asked before still goes to the store (closed here)");
+  }
+
+  @Test
+  void aMissIsForgottenOnReload() throws Exception {
+    Pool pool = StoreFixture.open(vertx, StoreFixture.h2());
+    ConfigCache cache = new ConfigCache(new ConfigRepository(pool, StoreFixture.secrets()));
+    assertNull(await(cache.taskFresh("01deadbeef0000000000gone")));
+    await(cache.reload());
+    await(pool.close());
+    assertThrows(ExecutionException.class, () -> await(cache.taskFresh("01deadbeef0000000000gone")),
+        "after a reload the store is asked again (a task may have been created with that id)");
   }
 }
