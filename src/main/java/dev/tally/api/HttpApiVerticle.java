@@ -61,7 +61,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> start() {
     AuthRepository auth = new AuthRepository(pool);
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
-        new JobRepository(pool), new BinlogPositionRepository(pool), chain,
+        new JobRepository(vertx, pool), new BinlogPositionRepository(pool), chain,
         config.maxEventsPerPost(), new AlertRepository(pool, secrets), auth, new TeamRules(auth));
     SignIn signIn = new SignIn(vertx, api.auth());
     AuthHandler authHandler = new AuthHandler(config.auth(), api.auth(), signIn);

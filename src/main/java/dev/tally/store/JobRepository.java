@@ -17,13 +17,7 @@ public final class JobRepository {
   private final Pool pool;
   private final GroupCommit<Job, Boolean> inserts;
 
-  /** For reads and single writes (the API's job list). */
-  public JobRepository(Pool pool) {
-    this.pool = pool;
-    this.inserts = null;
-  }
-
-  /** The queue's repository: the inserts of concurrent callers are committed together (see {@link GroupCommit}). */
+  /** The inserts of concurrent callers are committed together (see {@link GroupCommit}). */
   public JobRepository(Vertx vertx, Pool pool) {
     this.pool = pool;
     this.inserts = new GroupCommit<>(vertx, MAX_GROUP, this::insertNow);
@@ -37,8 +31,7 @@ public final class JobRepository {
    */
   public Future<List<Job>> insertAll(List<Job> jobs) {
     if (jobs.isEmpty()) return Future.succeededFuture(List.of());
-    Future<List<Boolean>> inserted = inserts != null ? inserts.submit(jobs) : insertNow(jobs);
-    return inserted.map(fresh -> {
+    return inserts.submit(jobs).map(fresh -> {
       List<Job> out = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) if (fresh.get(i)) out.add(jobs.get(i));
       return out;

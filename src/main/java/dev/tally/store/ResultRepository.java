@@ -78,8 +78,8 @@ public final class ResultRepository {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
     List<Completion> stored = completions.stream().filter(Completion::jobInStore).toList();
     List<Completion> brokered = completions.stream().filter(c -> !c.jobInStore()).toList();
-    return pool.withTransaction(conn -> finishJobs(conn, stored).compose(freshStored -> {
-      return claim(conn, brokered, 0, new ArrayList<>())
+    return pool.withTransaction(conn -> finishJobs(conn, stored).compose(freshStored ->
+      claim(conn, brokered, 0, new ArrayList<>())
           .compose(freshBrokered -> {
             Set<Completion> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             fresh.addAll(freshStored);
@@ -95,8 +95,7 @@ public final class ResultRepository {
                 .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
                 .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
                 .map(v -> completions.stream().map(fresh::contains).toList());
-          });
-    }));
+          })));
   }
 
   /**

@@ -54,7 +54,7 @@ class AlertRepositoryTest extends BothStoresTest {
   void failuresAreCountedExactlyOnceAcrossConcurrentWritersTakersAndARestart(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     ResultRepository results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     AlertRepository alerts = new AlertRepository(pool, StoreFixture.secrets());
 
     // 40 failures recorded by concurrent transactions (as several nodes' writers would), plus what is not alerted on
@@ -77,7 +77,7 @@ class AlertRepositoryTest extends BothStoresTest {
     pool = await(Db.open(vertx, cfg));
     alerts = new AlertRepository(pool, StoreFixture.secrets());
     results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
-    jobs = new JobRepository(pool);
+    jobs = new JobRepository(vertx, pool);
     assertEquals(40, waiting(alerts));
 
     // examples: the newest failures of the window

@@ -47,7 +47,7 @@ class CallbackRepositoryTest extends BothStoresTest {
     ResultRepository results = new ResultRepository(pool, r -> true);
     CallbackRepository callbacks = new CallbackRepository(pool);
     Job job = job("e1", null);
-    await(new JobRepository(pool).insertAll(List.of(job)));
+    await(new JobRepository(vertx, pool).insertAll(List.of(job)));
     Result pass = result(job, Status.PASS, 1000);
     assertTrue(await(results.record(job, pass)));
 
@@ -74,7 +74,7 @@ class CallbackRepositoryTest extends BothStoresTest {
   void aRecheckIsStoredApartAndLinkedToTheResultItRechecks(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     ResultRepository results = new ResultRepository(pool);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     Job first = job("e2", null);
     await(jobs.insertAll(List.of(first)));
     Result fail = result(first, Status.FAIL, 1000);

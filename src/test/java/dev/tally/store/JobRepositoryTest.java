@@ -35,7 +35,7 @@ class JobRepositoryTest extends BothStoresTest {
   @MethodSource("stores")
   void insertsNewJobsOnceAndReportsWhichWereNew(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     List<Job> first = List.of(job("e1", "t", 1), job("e2", "t", 2), job("e3", "t", 3));
     assertEquals(3, await(jobs.insertAll(first)).size());
 
@@ -53,7 +53,7 @@ class JobRepositoryTest extends BothStoresTest {
   @MethodSource("stores")
   void recordingAResultRemovesTheJobAndIsIdempotent(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     ResultRepository results = new ResultRepository(pool);
     Job pass = job("p1", "t", 1);
     Job fail = job("f1", "t", 1);
@@ -83,7 +83,7 @@ class JobRepositoryTest extends BothStoresTest {
   @MethodSource("stores")
   void pagesNewestFirstWithACursor(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     ResultRepository results = new ResultRepository(pool);
     for (int i = 0; i < 5; i++) {
       Job j = job("c" + i, "t", i);
@@ -105,14 +105,14 @@ class JobRepositoryTest extends BothStoresTest {
   void writesAfterATransactionAreCommitted(TallyConfig.Store cfg) throws Exception {
     // the H2 JDBC pool returns connections with autocommit off after a transaction: every write must commit
     Pool pool = StoreFixture.open(vertx, cfg);
-    JobRepository jobs = new JobRepository(pool);
+    JobRepository jobs = new JobRepository(vertx, pool);
     Job first = job("a1", "t", 1);
     await(jobs.insertAll(List.of(first)));
     await(new ResultRepository(pool).record(first, result(first, Status.PASS, 1)));
     await(jobs.insertAll(List.of(job("a2", "t", 2), job("a3", "t", 3))));
 
     Pool other = await(Db.open(vertx, cfg));
-    assertEquals(2, await(new JobRepository(other).all()).size(), "seen from another connection");
+    assertEquals(2, await(new JobRepository(vertx, other).all()).size(), "seen from another connection");
     await(other.close());
     await(pool.close());
   }
