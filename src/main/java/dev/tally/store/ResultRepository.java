@@ -79,7 +79,7 @@ public final class ResultRepository {
     List<Completion> stored = completions.stream().filter(Completion::jobInStore).toList();
     List<Completion> brokered = completions.stream().filter(c -> !c.jobInStore()).toList();
     return pool.withTransaction(conn -> finishJobs(conn, stored).compose(freshStored ->
-      claim(conn, brokered, 0, new ArrayList<>())
+      claim(conn, brokered)
           .compose(freshBrokered -> {
             Set<Completion> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             fresh.addAll(freshStored);
@@ -99,17 +99,21 @@ public final class ResultRepository {
   }
 
   /**
-   * Claims each brokered job id in done_jobs, one statement each so every claim reports its own row count: a
-   * concurrent claim of the same id on another node waits for this transaction and then finds it taken.
+   * Claims each brokered job id in done_jobs and returns the completions it claimed. The batch is one statement per
+   * id, so each reports its own row count: a concurrent claim of the same id on another node waits for this
+   * transaction and then finds it taken. Ids are claimed in order, so two nodes claiming overlapping sets lock them
+   * in the same order.
    */
-  private Future<List<Completion>> claim(SqlConnection conn, List<Completion> brokered, int i, List<Completion> won) {
-    if (i == brokered.size()) return Future.succeededFuture(won);
-    Completion c = brokered.get(i);
-    return conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)")
-        .execute(Tuple.of(c.job().id(), c.result().finishedAt()))
-        .compose(rows -> {
-          if (rows.rowCount() > 0) won.add(c);
-          return claim(conn, brokered, i + 1, won);
+  private Future<List<Completion>> claim(SqlConnection conn, List<Completion> brokered) {
+    if (brokered.isEmpty()) return Future.succeededFuture(List.of());
+    List<Completion> ordered = brokered.stream().sorted(java.util.Comparator.comparing(c -> c.job().id())).toList();
+    List<Tuple> rows = ordered.stream().map(c -> Tuple.of(c.job().id(), c.result().finishedAt())).toList();
+    return conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)").executeBatch(rows)
+        .map(result -> {
+          int[] claimed = Writes.counts(result, ordered.size());
+          List<Completion> won = new ArrayList<>(ordered.size());
+          for (int i = 0; i < claimed.length; i++) if (claimed[i] > 0) won.add(ordered.get(i));
+          return won;
         });
   }
 

@@ -1,6 +1,7 @@
 package dev.tally.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -129,6 +130,8 @@ class OpsEndpointsTest {
       assertEquals(0, sample(gauges, gauge), gauge + " once the run is over:\n" + gauges);
     }
     assertTrue(after.contains("vertx_http_server_requests_total"), after);
+    // event-bus meters cost a lookup per message on the hot path: off
+    assertFalse(after.contains("vertx_eventbus_"), after);
     assertTrue(after.contains("# TYPE tally_compare_seconds histogram"), after);
   }
 

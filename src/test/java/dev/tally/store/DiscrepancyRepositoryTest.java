@@ -79,6 +79,22 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
 
   @ParameterizedTest
   @MethodSource("stores")
+  void brokeredVerdictsOfOneBatchAreClaimedOnceEach(TallyConfig.Store cfg) throws Exception {
+    open(cfg);
+    Completion a = verdict("t", "1", Status.FAIL, 30_000);
+    Completion b = verdict("t", "2", Status.PASS, 30_000);
+    Completion c = verdict("t", "3", Status.FAIL, 30_000);
+    assertEquals(List.of(true), await(results.recordAll(List.of(b))));
+    // c's job twice in one batch (checked twice after a redelivery) and b's again (a replay): each counts once
+    Completion cAgain = new Completion(c.job(), c.result(), false);
+    assertEquals(List.of(true, false, true, false), await(results.recordAll(List.of(c, b, a, cAgain))));
+    assertEquals(List.of(new ResultRepository.MinuteCounts(0, 1, 2, 0)), await(results.counts("t", 0, 1)));
+    assertEquals(1, only(repo, "t", "3").failCount());
+    assertEquals(1, only(repo, "t", "1").failCount());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
   void failFailPassMakesOneDiscrepancyClosedWithItsDuration(TallyConfig.Store cfg) throws Exception {
     Pool pool = open(cfg);
     Completion f1 = verdict("t", "7", Status.FAIL, 10_000);
