@@ -3,7 +3,6 @@ package dev.tally.queue;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.model.Job;
-import dev.tally.model.Json;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
@@ -77,7 +76,8 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
       vertx.setTimer(20, id -> receiveLoop());
       return;
     }
-    int room = Math.min(BATCH, maxInFlight - queue.inFlight(consumer));
+    // a message may hold up to a pack of jobs: ask for as many messages as the room takes full packs, at least one
+    int room = Math.max(1, Math.min(BATCH, (maxInFlight - queue.inFlight(consumer)) / JobPacks.MAX_JOBS));
     Future<List<MessageView>> received = queue.onContext(consumer.receiveAsync(room, INVISIBLE));
     // a receive whose answer never comes must not stop this consumer for good
     received.timeout(AWAIT.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -103,20 +103,26 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
   }
 
   private void handOver(MessageView message) {
-    Job job;
+    List<Job> jobs;
     try {
       byte[] body = new byte[message.getBody().remaining()];
       message.getBody().get(body);
-      job = Json.read(new String(body, java.nio.charset.StandardCharsets.UTF_8), Job.class);
+      jobs = JobPacks.unpack(body);
     } catch (RuntimeException e) {
       // not a job of ours: acknowledge it so it does not come back forever
       LOG.warn("dropping unreadable message {} on {}: {}", message.getMessageId(), message.getTopic(), e.getMessage());
       queue.onContext(consumer.ackAsync(message));
       return;
     }
-    queue.received(job, new RocketMqJobQueue.Receipt(consumer, message));
-    // the broker's timer wheel may hand a delay message over up to its precision before its time, and a job due
-    // in less than the delay threshold goes to the normal topic: either waits here for the rest of its delay
+    RocketMqJobQueue.Receipt receipt = new RocketMqJobQueue.Receipt(consumer, message, jobs.size());
+    jobs.forEach(job -> queue.received(job, receipt));
+    jobs.forEach(this::checkWhenDue);
+  }
+
+  private void checkWhenDue(Job job) {
+    // the broker's timer wheel may hand a delay message over up to its precision before its time, a delayed pack
+    // comes when its soonest job is due, and a job due in less than the delay threshold goes to the normal topic:
+    // each waits here for the rest of its delay
     long early = Math.min(job.dueAt() - System.currentTimeMillis(), MAX_HOLD_MS);
     if (early > 0) {
       vertx.setTimer(early, id -> vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL));

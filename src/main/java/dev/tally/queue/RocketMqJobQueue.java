@@ -35,8 +35,29 @@ import org.apache.rocketmq.client.apis.producer.Producer;
  * <p>The client's callbacks run on its own threads: every one is handed back to a Vert.x context.
  */
 public final class RocketMqJobQueue implements JobQueue {
-  /** A received message and the consumer that must acknowledge it. */
-  record Receipt(SimpleConsumer consumer, MessageView message) {
+  /**
+   * A received message, the consumer that must acknowledge it, and how many of its jobs are still being checked:
+   * a message of several jobs ({@link JobPacks}) is acknowledged when the last of them is done with.
+   */
+  static final class Receipt {
+    private final SimpleConsumer consumer;
+    private final MessageView message;
+    private final java.util.concurrent.atomic.AtomicInteger open;
+
+    Receipt(SimpleConsumer consumer, MessageView message, int jobs) {
+      this.consumer = consumer;
+      this.message = message;
+      this.open = new java.util.concurrent.atomic.AtomicInteger(jobs);
+    }
+
+    SimpleConsumer consumer() {
+      return consumer;
+    }
+
+    /** One of its jobs is done with; true if it was the last, so the message is to be acknowledged. */
+    boolean release() {
+      return open.decrementAndGet() == 0;
+    }
   }
 
   private static final long DELAY_THRESHOLD_MS = 200;
@@ -57,8 +78,8 @@ public final class RocketMqJobQueue implements JobQueue {
     this.settings = settings;
     this.config = config;
     this.metrics = metrics;
-    metrics.describe("tally_rocketmq_received_total", "job messages received from RocketMQ");
-    metrics.describe("tally_rocketmq_acked_total", "job messages acknowledged");
+    metrics.describe("tally_rocketmq_received_total", "jobs received from RocketMQ (several travel in one message)");
+    metrics.describe("tally_rocketmq_acked_total", "jobs done with (a message is acknowledged with its last job)");
     metrics.describe("tally_rocketmq_in_flight", "jobs received and not yet acknowledged on this node");
     metrics.gauge("tally_rocketmq_in_flight", inFlight::size);
   }
@@ -130,11 +151,8 @@ public final class RocketMqJobQueue implements JobQueue {
     metrics.count("tally_rocketmq_received_total", 1, "group", receipt.consumer().getConsumerGroup());
     Receipt previous = inFlight.put(delivery(job), receipt);
     // the same attempt delivered twice (a redelivery after a slow check, or a replayed event's duplicate): keep the
-    // newest receipt, ack the older one; whichever check of it ends first moves the job on
-    if (previous != null) {
-      perConsumer.get(previous.consumer()).decrementAndGet();
-      ack(previous);
-    }
+    // newest receipt, release the older one; whichever check of it ends first moves the job on
+    if (previous != null) release(previous);
   }
 
   @Override
@@ -142,7 +160,7 @@ public final class RocketMqJobQueue implements JobQueue {
     if (jobs.isEmpty()) return Future.succeededFuture();
     // the client does real work inside sendAsync (routing, flow control): a batch is handed over off the event loop
     Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> jobs.stream().map(this::sendFromWorker).toList(), false)
+    return vertx.executeBlocking(() -> JobPacks.pack(jobs, this::routeOf).stream().map(this::sendFromWorker).toList(), false)
         .compose(sends -> Future.all(sends.stream().map(stage -> onContext(stage, context)).toList()))
         .<Void>mapEmpty()
         .recover(err -> Future.failedFuture(new Failures.Unavailable("job queue (RocketMQ at " + settings.endpoints()
@@ -175,17 +193,23 @@ public final class RocketMqJobQueue implements JobQueue {
   }
 
   private Future<Void> send(Job job) {
-    return onContext(sendFromWorker(job)).mapEmpty();
+    return onContext(sendFromWorker(JobPacks.pack(List.of(job), this::routeOf).get(0))).mapEmpty();
   }
 
-  private CompletionStage<?> sendFromWorker(Job job) {
+  private JobPacks.Route routeOf(Job job) {
+    if (job.dueAt() > System.currentTimeMillis() + DELAY_THRESHOLD_MS) {
+      return new JobPacks.Route(settings.delayTopic(), job.dueAt() / 1000);
+    }
     Task task = config.task(job.taskId());
-    boolean delayed = job.dueAt() > System.currentTimeMillis() + DELAY_THRESHOLD_MS;
-    String topic = delayed ? settings.delayTopic()
-        : task != null && task.strategy().priority() ? settings.priorityTopic() : settings.normalTopic();
-    var builder = provider.newMessageBuilder().setTopic(topic).setKeys(job.id()).setTag(job.taskId())
-        .setBody(Json.writeBytes(job));
-    if (delayed) builder.setDeliveryTimestamp(job.dueAt());
+    return new JobPacks.Route(task != null && task.strategy().priority() ? settings.priorityTopic() : settings.normalTopic(), 0);
+  }
+
+  private CompletionStage<?> sendFromWorker(JobPacks.Pack pack) {
+    String[] keys = pack.jobs().stream().map(Job::id).toArray(String[]::new);
+    var builder = provider.newMessageBuilder().setTopic(pack.route().topic()).setKeys(keys).setBody(pack.body());
+    String task = pack.jobs().get(0).taskId();
+    if (pack.jobs().stream().allMatch(j -> j.taskId().equals(task))) builder.setTag(task);
+    if (pack.route().delayed()) builder.setDeliveryTimestamp(pack.deliverAt());
     return producer.sendAsync(builder.build());
   }
 
@@ -197,13 +221,15 @@ public final class RocketMqJobQueue implements JobQueue {
   private Future<Void> acknowledge(String delivery) {
     Receipt receipt = inFlight.remove(delivery);
     if (receipt == null) return Future.succeededFuture();
-    perConsumer.get(receipt.consumer()).decrementAndGet();
-    return ack(receipt);
+    return release(receipt);
   }
 
-  private Future<Void> ack(Receipt receipt) {
+  /** One job of the receipt's message is done with; the message is acknowledged with its last job. */
+  private Future<Void> release(Receipt receipt) {
+    perConsumer.get(receipt.consumer()).decrementAndGet();
     metrics.count("tally_rocketmq_acked_total", 1, "group", receipt.consumer().getConsumerGroup());
-    return onContext(receipt.consumer().ackAsync(receipt.message()));
+    if (!receipt.release()) return Future.succeededFuture();
+    return onContext(receipt.consumer().ackAsync(receipt.message));
   }
 
   private static String rootMessage(Throwable err) {
