@@ -12,11 +12,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Tally's native event JSON: {@code {"id"?, "op", "data": {...}, "before"?: {...}, "occurredAt"?}}, one or an
- * array. {@code occurredAt} is epoch millis or ISO-8601; {@code id} defaults to a new UUID.
+ * array. {@code occurredAt} is epoch millis or ISO-8601; {@code id} defaults to a new time-ordered id.
  */
 final class EventInput {
   private static final Set<String> FIELDS = Set.of("id", "op", "data", "before", "occurredAt");
@@ -66,7 +65,8 @@ final class EventInput {
   }
 
   private static String id(JsonNode id, String prefix) {
-    if (id == null || id.isNull()) return UUID.randomUUID().toString();
+    // time-ordered, so the jobs of events without an id of their own sort together (see Ids.job)
+    if (id == null || id.isNull()) return dev.tally.model.Ids.timeOrdered();
     if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank() || id.asText().length() > 128) {
       throw new ValidationException(prefix + "id", "invalid event id", "a string or integer of at most 128 characters");
     }

@@ -135,7 +135,7 @@ public final class RecordRouter {
 
   /** Stable per message: a replay updates the same dead letter instead of adding one. */
   private static String deadLetterId(Message m) {
-    return Ids.job("kafka:" + m.topic() + ":" + m.partition(), String.valueOf(m.offset()));
+    return Ids.hashed("kafka:" + m.topic() + ":" + m.partition(), String.valueOf(m.offset()));
   }
 
   /** A parsed message that belongs to no event source. */
