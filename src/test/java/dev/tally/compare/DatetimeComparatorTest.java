@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,55 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatetimeComparatorTest {
   private static final Instant EXPECTED = Instant.parse("2026-01-02T03:04:05Z");
   private final DatetimeComparator utc = new DatetimeComparator("UTC", null, null);
+
+  /** The hand-written path for the common spellings and the formatter path give the same instant, or it declines. */
+  @Test
+  void theCommonPathAgreesWithTheFormattersOrDeclines() {
+    java.util.Random random = new java.util.Random(42);
+    List<String> texts = new java.util.ArrayList<>(List.of("2026-02-30T00:00:00", "2026-13-01 00:00:00", "2026-01-02T24:00:00",
+        "2026-01-02T23:59:60", "2026-01-02T03:04:05.", "2026-01-02T03:04:05.1234567891", "2026-01-02T03:04:05+19:00",
+        "2026-01-02T03:04:05+08:60", "2026-01-02T03:04:05+0800", "2026-01-02T03:04:05z", "2026-01-02t03:04:05",
+        "2026-01-02  03:04:05", "2026-01-02T03:04", "+12026-01-02T03:04:05", "2026-03-08 02:30:00", "2026-11-01 01:30:00",
+        "2026-01-02T03:04:05-00:00", "2026-01-02T03:04:05Z[UTC]", "2026-01-02T03:04:05 ", "2O26-01-02T03:04:05"));
+    for (int i = 0; i < 2000; i++) {
+      long seconds = random.nextLong(-2_000_000_000L, 4_000_000_000L);
+      java.time.LocalDateTime local = java.time.LocalDateTime.ofEpochSecond(seconds, random.nextInt(1_000_000_000), ZoneOffset.UTC);
+      String date = local.toLocalDate().toString();
+      String time = local.toLocalTime().withNano(0).toString();
+      if (time.length() == 5) time += ":00";
+      String fraction = switch (random.nextInt(4)) {
+        case 0 -> "";
+        case 1 -> String.format(".%03d", local.getNano() / 1_000_000);
+        case 2 -> String.format(".%09d", local.getNano());
+        default -> "." + (local.getNano() / 100_000_000);
+      };
+      String offset = switch (random.nextInt(4)) {
+        case 0 -> "";
+        case 1 -> "Z";
+        case 2 -> ZoneOffset.ofTotalSeconds(random.nextInt(-14 * 4, 14 * 4 + 1) * 900).getId().replace("Z", "+00:00");
+        default -> "-05:30";
+      };
+      texts.add(date + (random.nextBoolean() ? "T" : " ") + time + fraction + offset);
+    }
+    int common = 0;
+    for (String zone : List.of("UTC", "Asia/Shanghai", "America/New_York")) {
+      DatetimeComparator in = new DatetimeComparator(zone, null, "NANOS");
+      for (String text : texts) {
+        Instant fast = in.commonIsoOrNull(text);
+        Instant general;
+        try {
+          general = in.generalInstant(text);
+        } catch (NotParseable e) {
+          general = null;
+        }
+        if (fast == null) continue;
+        common++;
+        assertEquals(general, fast, text + " in " + zone);
+      }
+    }
+    assertTrue(common > 3 * 2000 - 100, "the common path took " + common + " of the generated spellings");
+    assertEquals(null, utc.commonIsoOrNull("2026-02-30T00:00:00"), "a day the month lacks goes the general way");
+  }
 
   @Test
   void mysqlDatetimeEqualsIsoInstantInUtc() {

@@ -24,6 +24,21 @@ class IdsTest {
   }
 
   @Test
+  void aTimeOrderedIdIsTwelveHexDigitsOfTimeThenTwelveRandomOnes() {
+    long millis = 1_780_000_000_123L;
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String id = Ids.timeOrdered(millis);
+      assertTrue(id.matches("[0-9a-f]{24}"), id);
+      assertTrue(id.startsWith(Ids.floor(millis)), id);
+      assertEquals(String.format("%012x", millis), id.substring(0, 12));
+      ids.add(id);
+    }
+    assertEquals(1000, ids.size(), "random enough not to repeat within a millisecond");
+    assertTrue(Ids.floor(millis + 1).compareTo(Ids.timeOrdered(millis)) > 0, "a later millisecond sorts after");
+  }
+
+  @Test
   void noTwoEventAndTaskPairsShareAJobId() {
     // task ids never hold '~' (letters, digits, '_', '.', '-'); event ids may hold anything
     Set<String> seen = new HashSet<>();
