@@ -20,15 +20,33 @@ public final class Template {
   public record Part(String literal, String var) {
   }
 
+  /** Parsed templates by text: every check renders its task's templates, which change only with configuration. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Template> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Enough for every template of thousands of tasks; past it a template is parsed each time, as before the cache. */
+  private static final int MAX_CACHED = 10_000;
+
   private final String source;
   private final List<Part> parts;
+  private final Set<String> variables;
 
   private Template(String source, List<Part> parts) {
     this.source = source;
     this.parts = parts;
+    Set<String> vars = new LinkedHashSet<>();
+    for (Part p : parts) if (p.var() != null) vars.add(p.var());
+    this.variables = java.util.Collections.unmodifiableSet(vars);
   }
 
   public static Template parse(String text) {
+    if (text == null) return parseNow(null);
+    Template cached = PARSED.get(text);
+    if (cached != null) return cached;
+    Template parsed = parseNow(text);
+    if (PARSED.size() < MAX_CACHED) PARSED.putIfAbsent(text, parsed);
+    return parsed;
+  }
+
+  private static Template parseNow(String text) {
     List<Part> parts = new ArrayList<>();
     Matcher m = PLACEHOLDER.matcher(text == null ? "" : text);
     int last = 0;
@@ -49,10 +67,9 @@ public final class Template {
     return parts;
   }
 
+  /** The variables, in order of first use (unmodifiable). */
   public Set<String> variables() {
-    Set<String> vars = new LinkedHashSet<>();
-    for (Part p : parts) if (p.var() != null) vars.add(p.var());
-    return vars;
+    return variables;
   }
 
   /** The variables of a template text, in order of first use. */
