@@ -4,15 +4,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a bearer secret stood for a moment ago, so a busy client does not cost a store query per request. Entries
- * live {@code ttlMs} at most, and {@link #clear} drops them all at once (on revocation, role changes...). Keys are
- * token hashes, never the tokens themselves.
+ * What a key stood for a moment ago, so a busy caller does not cost a store query per request: what a bearer
+ * secret stood for (keys are token hashes, never the tokens themselves), or that a task id is unknown. Entries
+ * live {@code ttlMs} at most, and {@link #clear} drops them all at once (on revocation, role changes, a reload...).
  */
 public final class TtlCache<V> {
   private record Entry<V>(V value, long expiresAt) {
   }
 
-  /** Above this many entries the cache is emptied rather than grown: a flood of distinct tokens must not fill memory. */
+  /** Above this many entries the cache is emptied rather than grown: a flood of distinct keys must not fill memory. */
   private static final int MAX_ENTRIES = 50_000;
   private final long ttlMs;
   private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.tally.store;
 
+import dev.tally.auth.TtlCache;
 import dev.tally.model.DataSource;
 import dev.tally.model.EventSource;
 import dev.tally.model.Task;
@@ -63,18 +64,14 @@ public final class ConfigCache {
     Task cached = task(id);
     if (cached != null) return Future.succeededFuture(cached);
     long now = System.currentTimeMillis();
-    Long missingSince = missingTasks.get(id);
-    if (missingSince != null && now - missingSince < MISSING_TTL_MS) return Future.succeededFuture(null);
+    if (missingTasks.get(id, now) != null) return Future.succeededFuture(null);
     return repository.task(id).onSuccess(found -> {
-      if (found != null) return;
-      if (missingTasks.size() >= MAX_MISSING) missingTasks.clear();
-      missingTasks.put(id, now);
+      if (found == null) missingTasks.put(id, Boolean.TRUE, now);
     });
   }
 
   static final long MISSING_TTL_MS = 2_000;
-  private static final int MAX_MISSING = 10_000;
-  private final Map<String, Long> missingTasks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final TtlCache<Boolean> missingTasks = new TtlCache<>(MISSING_TTL_MS);
 
   public DataSource dataSource(String id) {
     return snapshot.dataSources().get(id);

@@ -71,8 +71,7 @@ public final class ResultRepository {
   /**
    * Records many results in one transaction: marks their jobs finished, stores FAIL/ERROR, adds the counts. A
    * result whose job (at that attempt) is no longer pending was recorded before (a replay after a crash) and is
-   * skipped; the
-   * answer says, per completion, whether it was recorded now.
+   * skipped; the answer says, per completion, whether it was recorded now.
    */
   public Future<List<Boolean>> recordAll(List<Completion> completions) {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
@@ -105,16 +104,9 @@ public final class ResultRepository {
    * in the same order.
    */
   private Future<List<Completion>> claim(SqlConnection conn, List<Completion> brokered) {
-    if (brokered.isEmpty()) return Future.succeededFuture(List.of());
     List<Completion> ordered = brokered.stream().sorted(java.util.Comparator.comparing(c -> c.job().id())).toList();
-    List<Tuple> rows = ordered.stream().map(c -> Tuple.of(c.job().id(), c.result().finishedAt())).toList();
-    return conn.preparedQuery("INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)").executeBatch(rows)
-        .map(result -> {
-          int[] claimed = Writes.counts(result, ordered.size());
-          List<Completion> won = new ArrayList<>(ordered.size());
-          for (int i = 0; i < claimed.length; i++) if (claimed[i] > 0) won.add(ordered.get(i));
-          return won;
-        });
+    return Writes.changedBy(conn, "INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)", ordered,
+        c -> Tuple.of(c.job().id(), c.result().finishedAt()));
   }
 
   /**
@@ -122,17 +114,9 @@ public final class ResultRepository {
    * before (a replay after a crash, a second completion of the same job) changes no row and is not recorded again.
    */
   private Future<List<Completion>> finishJobs(SqlConnection conn, List<Completion> stored) {
-    if (stored.isEmpty()) return Future.succeededFuture(List.of());
-    List<Tuple> rows = stored.stream()
-        .map(c -> Tuple.of(c.result().finishedAt(), c.job().id(), c.job().attempt())).toList();
-    return conn.preparedQuery("UPDATE jobs SET finished_at = ?, body = NULL WHERE id = ? AND attempt = ? AND finished_at IS NULL")
-        .executeBatch(rows)
-        .map(result -> {
-          int[] finished = Writes.counts(result, stored.size());
-          List<Completion> fresh = new ArrayList<>(stored.size());
-          for (int i = 0; i < finished.length; i++) if (finished[i] > 0) fresh.add(stored.get(i));
-          return fresh;
-        });
+    return Writes.changedBy(conn,
+        "UPDATE jobs SET finished_at = ?, body = NULL WHERE id = ? AND attempt = ? AND finished_at IS NULL", stored,
+        c -> Tuple.of(c.result().finishedAt(), c.job().id(), c.job().attempt()));
   }
 
   private Future<Void> storeResults(SqlConnection conn, List<Completion> fresh, Set<Result> called) {

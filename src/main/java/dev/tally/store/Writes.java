@@ -45,4 +45,19 @@ final class Writes {
     if (i != statements) throw new IllegalStateException("a batch of " + statements + " statements answered " + i + " counts");
     return counts;
   }
+
+  /**
+   * Runs one statement per item as a batch on the connection and returns the items whose statement changed a row,
+   * in order: the batch is both the write and the check (a claim already taken, a job no longer pending).
+   */
+  static <T> Future<List<T>> changedBy(io.vertx.sqlclient.SqlConnection conn, String sql, List<T> items,
+                                       java.util.function.Function<T, Tuple> params) {
+    if (items.isEmpty()) return Future.succeededFuture(List.of());
+    return conn.preparedQuery(sql).executeBatch(items.stream().map(params).toList()).map(result -> {
+      int[] changed = counts(result, items.size());
+      List<T> out = new java.util.ArrayList<>(items.size());
+      for (int i = 0; i < changed.length; i++) if (changed[i] > 0) out.add(items.get(i));
+      return out;
+    });
+  }
 }
