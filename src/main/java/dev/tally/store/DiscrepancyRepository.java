@@ -117,11 +117,12 @@ public final class DiscrepancyRepository {
 
   /**
    * The PASSes whose key may have an unclosed discrepancy: most have none, so one query per task and 100 keys
-   * spares them a statement each. The read locks as the UPDATE would (the rows, and on MySQL the index gaps
+   * spares them a statement each. On MySQL the read locks as the UPDATE would (the rows, and the index gaps
    * where they would be), so a FAIL opening one of these keys on another node meanwhile waits for this
-   * transaction. The store compares keys by its collation (on MySQL usually case- and trailing-space-
-   * insensitive), so a row is matched to its PASS loosely; should a row match none, the whole chunk is kept.
-   * Keeping too many is harmless: the UPDATE matches exactly.
+   * transaction; the embedded store has no other node (see {@link Writes#embedded}). The store compares keys by
+   * its collation (on MySQL usually case- and trailing-space-insensitive), so a row is matched to its PASS
+   * loosely; should a row match none, the whole chunk is kept. Keeping too many is harmless: the UPDATE matches
+   * exactly.
    */
   private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes) {
     Map<String, List<Pass>> byTask = new TreeMap<>();
@@ -143,11 +144,15 @@ public final class DiscrepancyRepository {
   /** {@link #unclosed} for PASSes of one task. */
   private static Future<List<Pass>> unclosedOf(SqlConnection conn, List<Pass> chunk) {
     Tuple params = Tuple.tuple();
-    chunk.forEach(p -> params.addString(p.taskId()).addString(p.entityKey()));
+    int slots = paddedLength(chunk.size());
+    for (int i = 0; i < slots; i++) {
+      Pass p = chunk.get(Math.min(i, chunk.size() - 1));
+      params.addString(p.taskId()).addString(p.entityKey());
+    }
     // whole index keys: H2 turns "task_id = ? AND entity_key IN (...) AND open_slot = 0" into a scan of every
     // discrepancy the task ever had (closed ones included); a row IN is one lookup per key there as on MariaDB
     return conn.preparedQuery("SELECT entity_key FROM discrepancies WHERE (task_id, entity_key, open_slot) IN ("
-            + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, 0)")) + ") FOR UPDATE")
+            + String.join(", ", Collections.nCopies(slots, "(?, ?, 0)")) + ")" + (Writes.embedded(conn) ? "" : " FOR UPDATE"))
         .execute(params)
         .map(rows -> {
           Set<String> open = new HashSet<>();
@@ -157,6 +162,18 @@ public final class DiscrepancyRepository {
           matched.forEach(p -> matchedKeys.add(loose(p.entityKey())));
           return matchedKeys.containsAll(open) ? matched : chunk;
         });
+  }
+
+  /**
+   * The length of the IN list for {@code keys} keys: the next power of two, at most {@link #CHUNK}, the last key
+   * repeated to fill it. A few statement texts rather than one per chunk size, so the store parses each once and
+   * reuses it (H2 parsed a statement of up to 100 row values for nearly every result batch; it caches 64
+   * statements per connection, see Db).
+   */
+  static int paddedLength(int keys) {
+    int length = 1;
+    while (length < keys) length *= 2;
+    return Math.min(length, CHUNK);
   }
 
   private static String loose(String key) {

@@ -195,12 +195,42 @@ public final class ResultRepository {
       sums.computeIfAbsent(key, k -> new long[3])[r.status().ordinal()]++;
     }
     if (sums.isEmpty()) return Future.succeededFuture();
+    if (Writes.embedded(conn)) return addCountsEmbedded(conn, keys, sums);
     List<Tuple> rows = new ArrayList<>();
     sums.forEach((key, n) -> rows.add(Tuple.of(keys.get(key)[0], keys.get(key)[1], n[0], n[1], n[2], n[0], n[1], n[2])));
     return conn.preparedQuery("INSERT INTO result_counts (task_id, bucket_minute, pass_count, fail_count, error_count)"
             + " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE pass_count = pass_count + ?,"
             + " fail_count = fail_count + ?, error_count = error_count + ?")
         .executeBatch(rows).mapEmpty();
+  }
+
+  private static final String ADD_TO_COUNTS = "UPDATE result_counts SET pass_count = pass_count + ?,"
+      + " fail_count = fail_count + ?, error_count = error_count + ? WHERE task_id = ? AND bucket_minute = ?";
+
+  /**
+   * The same on H2, which parses an ON DUPLICATE KEY UPDATE again at every execution, and the update it implies
+   * once per existing row: add to the rows there are (nearly always all of them), insert the others, and add to any
+   * whose insert another writer's came before.
+   */
+  private static Future<Void> addCountsEmbedded(SqlConnection conn, Map<String, Object[]> keys, Map<String, long[]> sums) {
+    List<String> all = new ArrayList<>(sums.keySet());
+    List<String> missing = new ArrayList<>();
+    Function<String, Tuple> add = key -> Tuple.of(sums.get(key)[0], sums.get(key)[1], sums.get(key)[2], keys.get(key)[0],
+        keys.get(key)[1]);
+    return Writes.changedBy(conn, ADD_TO_COUNTS, all, add)
+        .compose(added -> {
+          missing.addAll(without(all, added));
+          return Writes.changedBy(conn, "INSERT IGNORE INTO result_counts (task_id, bucket_minute, pass_count, fail_count,"
+              + " error_count) VALUES (?, ?, ?, ?, ?)", missing,
+              key -> Tuple.of(keys.get(key)[0], keys.get(key)[1], sums.get(key)[0], sums.get(key)[1], sums.get(key)[2]));
+        })
+        .compose(inserted -> Writes.changedBy(conn, ADD_TO_COUNTS, without(missing, inserted), add))
+        .mapEmpty();
+  }
+
+  private static List<String> without(List<String> all, List<String> some) {
+    Set<String> drop = new java.util.HashSet<>(some);
+    return all.stream().filter(k -> !drop.contains(k)).toList();
   }
 
   public record Page(List<Result> items, String nextCursor) {

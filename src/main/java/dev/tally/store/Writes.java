@@ -16,6 +16,16 @@ final class Writes {
   private Writes() {
   }
 
+  /**
+   * Whether the connection is the embedded store's (H2, the only store Tally reaches through JDBC). Its file belongs
+   * to one process, whose results one writer records at a time, so reads there need not lock as they must on a
+   * MySQL store shared by several nodes; and H2 parses again, on every execution, a statement that locks
+   * ({@code FOR UPDATE}) rather than reusing it.
+   */
+  static boolean embedded(io.vertx.sqlclient.SqlConnection conn) {
+    return conn instanceof io.vertx.jdbcclient.JDBCConnection;
+  }
+
   static Future<RowSet<Row>> execute(Pool pool, String sql, Tuple params) {
     return pool.withTransaction(conn -> conn.preparedQuery(sql).execute(params));
   }

@@ -306,6 +306,36 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     await(pool.close());
   }
 
+  @org.junit.jupiter.api.Test
+  void passLookupsUseAFewStatementLengths() {
+    assertEquals(List.of(1, 2, 4, 4, 8, 64, 64, 100, 100), java.util.stream.IntStream.of(1, 2, 3, 4, 5, 33, 64, 65, 100)
+        .map(DiscrepancyRepository::paddedLength).boxed().toList());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void onlyTheEmbeddedStoreLooksUpWithoutLocking(TallyConfig.Store cfg) throws Exception {
+    Pool pool = open(cfg);
+    assertEquals(cfg.kind().equals("h2"), await(pool.withTransaction(conn -> io.vertx.core.Future.succeededFuture(Writes.embedded(conn)))));
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aPaddedLookupClosesOnlyTheKeysOfItsBatch(TallyConfig.Store cfg) throws Exception {
+    Pool pool = open(cfg);
+    await(results.recordAll(List.of(verdict("t", "a", Status.FAIL, 1_000), verdict("t", "b", Status.FAIL, 1_000),
+        verdict("t", "c", Status.FAIL, 1_000), verdict("t", "d", Status.FAIL, 1_000))));
+    // three keys, looked up as four: the last one repeated
+    await(results.recordAll(List.of(verdict("t", "a", Status.PASS, 2_000), verdict("t", "x", Status.PASS, 2_000),
+        verdict("t", "c", Status.PASS, 2_000))));
+    assertEquals(List.of("b", "d"), keys(repo, new Query("t", DiscrepancyState.OPEN, null, null, null, 50, null)).stream()
+        .sorted().toList());
+    assertEquals(List.of("a", "c"), keys(repo, new Query("t", DiscrepancyState.RESOLVED, null, null, null, 50, null)).stream()
+        .sorted().toList());
+    await(pool.close());
+  }
+
   @ParameterizedTest
   @MethodSource("stores")
   void aBatchOfManyPassesClosesExactlyTheOpenOnesAsTheStoreComparesKeys(TallyConfig.Store cfg) throws Exception {

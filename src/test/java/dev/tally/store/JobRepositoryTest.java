@@ -81,6 +81,27 @@ class JobRepositoryTest extends BothStoresTest {
 
   @ParameterizedTest
   @MethodSource("stores")
+  void concurrentWritersCountEveryResultOfAMinuteOnce(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(vertx, pool);
+    long minute = 29_000_000L * 60_000;
+    List<io.vertx.core.Future<Boolean>> writes = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Job j = job("m" + i, "t", i);
+      await(jobs.insertAll(List.of(j)));
+      // each on a repository of its own, so each its own transaction, all racing for the minute's one row
+      writes.add(new ResultRepository(pool).record(j, result(j, i % 3 == 0 ? Status.FAIL : Status.PASS, minute + i)));
+    }
+    for (io.vertx.core.Future<Boolean> w : writes) assertTrue(await(w));
+    List<ResultRepository.MinuteCounts> counts = await(new ResultRepository(pool).counts("t", 0, Long.MAX_VALUE));
+    assertEquals(1, counts.size());
+    assertEquals(8, counts.get(0).pass());
+    assertEquals(4, counts.get(0).fail());
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
   void pagesNewestFirstWithACursor(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
