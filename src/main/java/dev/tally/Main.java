@@ -33,6 +33,7 @@ import dev.tally.source.SideReaders;
 import dev.tally.secrets.SecretBox;
 import dev.tally.secrets.SecretKeys;
 import dev.tally.store.AlertRepository;
+import dev.tally.store.AuthRepository;
 import dev.tally.store.BinlogPositionRepository;
 import dev.tally.store.CallbackRepository;
 import dev.tally.store.ConfigCache;
@@ -180,7 +181,7 @@ public final class Main {
             : startRocketMq(vertx, config, rocketmq))
         .compose(v -> vertx.deployVerticle(new CallbackVerticle(cache, results, new CallbackRepository(pool), queue, readers,
             CALLBACK_POLL_MS, metrics)))
-        .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters)))
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(config.retention(), jobs, deadLetters, new AuthRepository(pool))))
         .compose(v -> vertx.deployVerticle(new RollupVerticle(config.retention(), new ReportRepository(pool))))
         .compose(v -> vertx.deployVerticle(new DirectBinlogVerticle(cache, new BinlogPositionRepository(pool), cache::eventSources)))
         .compose(v -> config.kafka().enabled()

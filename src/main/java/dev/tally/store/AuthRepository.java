@@ -204,6 +204,11 @@ public final class AuthRepository {
     return Writes.execute(pool, "DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?", Tuple.of(Tokens.hash(plainToken), System.currentTimeMillis())).mapEmpty();
   }
 
+  /** Deletes every session that expired before {@code now} (the retention sweep); answers how many. */
+  public Future<Integer> deleteExpiredSessions(long now) {
+    return Writes.execute(pool, "DELETE FROM sessions WHERE expires_at < ?", Tuple.of(now)).map(r -> r.rowCount());
+  }
+
   public Future<Void> setPassword(String userId, String passwordHash) {
     return Writes.execute(pool, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", Tuple.of(passwordHash, System.currentTimeMillis(), userId)).mapEmpty();
   }
