@@ -138,8 +138,11 @@ final class AccountRoutes {
           String refused = UserRules.refusedChange(actor, user.id(), user.owner() && !user.disabled(), in.owner(), in.disabled(), owners);
           if (refused != null) return Future.failedFuture(new ApiErrors.Conflict(refused));
           Future<Map<String, Role>> roles = in.roles() == null ? Future.succeededFuture(null) : roles(in.roles());
+          // decided again once the owners are locked: a concurrent change may have demoted another owner since
           return roles.compose(r -> (in.password() == null ? Future.<String>succeededFuture(null) : signIn.hashNew(in.password(), "password"))
-              .compose(hash -> auth.updateUser(user.id(), in.owner(), in.disabled(), hash, r)));
+              .compose(hash -> auth.updateUser(user.id(), in.owner(), in.disabled(), hash, r, (isOwner, now) ->
+                  UserRules.refusedChange(actor, user.id(), isOwner, in.owner(), in.disabled(), now))))
+              .recover(AccountRoutes::conflictIfRefused);
         }).onSuccess(v -> changed.run()).compose(v -> auth.user(user.id()))));
   }
 
@@ -149,8 +152,13 @@ final class AccountRoutes {
     Http.respond(ctx, 204, existingUser(ctx.pathParam("id")).compose(user -> auth.activeOwners().compose(owners -> {
       String refused = UserRules.refusedDelete(actor, user.id(), user.owner() && !user.disabled(), owners);
       if (refused != null) return Future.failedFuture(new ApiErrors.Conflict(refused));
-      return auth.deleteUser(user.id()).onSuccess(v -> changed.run()).mapEmpty();
+      return auth.deleteUser(user.id(), (isOwner, now) -> UserRules.refusedDelete(actor, user.id(), isOwner, now))
+          .recover(AccountRoutes::conflictIfRefused).onSuccess(v -> changed.run()).mapEmpty();
     })));
+  }
+
+  private static <T> Future<T> conflictIfRefused(Throwable err) {
+    return Future.failedFuture(err instanceof AuthRepository.Refused ? new ApiErrors.Conflict(err.getMessage()) : err);
   }
 
   private Future<User> existingUser(String id) {

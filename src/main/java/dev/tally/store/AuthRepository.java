@@ -316,12 +316,34 @@ public final class AuthRepository {
         .compose(v -> insertRoles(conn, id, roles)).map(id));
   }
 
-  /** Changes what is given (null: unchanged); {@code roles} replaces every role the user holds. */
-  public Future<Void> updateUser(String id, Boolean owner, Boolean disabled, String passwordHash, Map<String, Role> roles) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE users SET owner = COALESCE(?, owner), disabled = COALESCE(?, disabled),"
+  /**
+   * Decides, inside the transaction that changes a user, whether the change may go ahead: {@code targetIsOwner}
+   * whether the user is an enabled owner now, {@code activeOwners} how many enabled owners there are now. Answers
+   * why not, or null.
+   */
+  public interface OwnerCheck {
+    String refusal(boolean targetIsOwner, long activeOwners);
+  }
+
+  /** A change refused by its {@link OwnerCheck}; nothing was written. */
+  public static final class Refused extends RuntimeException {
+    Refused(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Changes what is given (null: unchanged); {@code roles} replaces every role the user holds. {@code check} sees
+   * the owners as they are once locked, so two concurrent changes (each demoting one of the last two owners) are
+   * decided one after the other and the second is refused.
+   */
+  public Future<Void> updateUser(String id, Boolean owner, Boolean disabled, String passwordHash, Map<String, Role> roles,
+                                 OwnerCheck check) {
+    return pool.withTransaction(conn -> checkOwners(conn, id, check)
+        .compose(v -> conn.preparedQuery("UPDATE users SET owner = COALESCE(?, owner), disabled = COALESCE(?, disabled),"
             + " password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?")
         .execute(Tuple.of(owner == null ? null : owner ? 1 : 0, disabled == null ? null : disabled ? 1 : 0, passwordHash,
-            System.currentTimeMillis(), id))
+            System.currentTimeMillis(), id)))
         .compose(v -> roles == null ? Future.succeededFuture()
             : conn.preparedQuery("DELETE FROM memberships WHERE user_id = ?").execute(Tuple.of(id)).compose(d -> insertRoles(conn, id, roles)))
         .compose(v -> disabled == Boolean.TRUE
@@ -329,15 +351,34 @@ public final class AuthRepository {
             : Future.<Void>succeededFuture()));
   }
 
-  /** Deletes a user with their roles, tokens and sessions. */
-  public Future<Boolean> deleteUser(String id) {
+  /** Deletes a user with their roles, tokens and sessions, if {@code check} (see {@link #updateUser}) allows. */
+  public Future<Boolean> deleteUser(String id, OwnerCheck check) {
     return pool.withTransaction(conn -> {
-      Future<?> chain = Future.succeededFuture();
+      Future<?> chain = checkOwners(conn, id, check);
       for (String table : List.of("memberships", "api_tokens", "sessions")) {
         chain = chain.compose(v -> conn.preparedQuery("DELETE FROM " + table + " WHERE user_id = ?").execute(Tuple.of(id)));
       }
       return chain.compose(v -> conn.preparedQuery("DELETE FROM users WHERE id = ?").execute(Tuple.of(id))).map(r -> r.rowCount() > 0);
     });
+  }
+
+  /**
+   * Locks the rows of every enabled owner and of the user {@code id} until the transaction ends, then asks
+   * {@code check}; a concurrent change of owners waits here for this one and then sees what it did.
+   */
+  private static Future<Void> checkOwners(SqlConnection conn, String id, OwnerCheck check) {
+    return conn.preparedQuery("SELECT id, owner, disabled FROM users WHERE (owner = 1 AND disabled = 0) OR id = ? FOR UPDATE")
+        .execute(Tuple.of(id)).compose(rows -> {
+          long owners = 0;
+          boolean targetIsOwner = false;
+          for (Row r : rows) {
+            boolean active = r.getInteger(1) != 0 && r.getInteger(2) == 0;
+            if (active) owners++;
+            if (r.getString(0).equals(id)) targetIsOwner = active;
+          }
+          String refusal = check.refusal(targetIsOwner, owners);
+          return refusal == null ? Future.<Void>succeededFuture() : Future.failedFuture(new Refused(refusal));
+        });
   }
 
   private static Future<Void> insertRoles(SqlConnection conn, String userId, Map<String, Role> roles) {
