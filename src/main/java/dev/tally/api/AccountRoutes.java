@@ -149,12 +149,10 @@ final class AccountRoutes {
   private void deleteUser(RoutingContext ctx) {
     Access.requireOwner(ctx);
     String actor = Access.caller(ctx).userId();
-    Http.respond(ctx, 204, existingUser(ctx.pathParam("id")).compose(user -> auth.activeOwners().compose(owners -> {
-      String refused = UserRules.refusedDelete(actor, user.id(), user.owner() && !user.disabled(), owners);
-      if (refused != null) return Future.failedFuture(new ApiErrors.Conflict(refused));
-      return auth.deleteUser(user.id(), (isOwner, now) -> UserRules.refusedDelete(actor, user.id(), isOwner, now))
-          .recover(AccountRoutes::conflictIfRefused).onSuccess(v -> changed.run()).mapEmpty();
-    })));
+    // decided once the owners are locked (nothing costly comes first, unlike a change with a new password)
+    Http.respond(ctx, 204, existingUser(ctx.pathParam("id")).compose(user -> auth.deleteUser(user.id(),
+            (isOwner, owners) -> UserRules.refusedDelete(actor, user.id(), isOwner, owners))
+        .recover(AccountRoutes::conflictIfRefused).onSuccess(v -> changed.run()).mapEmpty()));
   }
 
   private static <T> Future<T> conflictIfRefused(Throwable err) {

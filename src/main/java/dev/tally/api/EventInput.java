@@ -2,6 +2,7 @@ package dev.tally.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.model.Event;
+import dev.tally.model.Ids;
 import dev.tally.model.Json;
 import dev.tally.model.ValidationException;
 import java.io.IOException;
@@ -66,7 +67,7 @@ final class EventInput {
 
   private static String id(JsonNode id, String prefix) {
     // time-ordered, so the jobs of events without an id of their own sort together (see Ids.job)
-    if (id == null || id.isNull()) return dev.tally.model.Ids.timeOrdered();
+    if (id == null || id.isNull()) return Ids.timeOrdered();
     if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank() || id.asText().length() > 128) {
       throw new ValidationException(prefix + "id", "invalid event id", "a string or integer of at most 128 characters");
     }

@@ -1,10 +1,12 @@
 package dev.tally.source;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +23,7 @@ public final class Template {
   }
 
   /** Parsed templates by text: every check renders its task's templates, which change only with configuration. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Template> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Template> PARSED = new ConcurrentHashMap<>();
   /** Enough for every template of thousands of tasks; past it a template is parsed each time, as before the cache. */
   private static final int MAX_CACHED = 10_000;
 
@@ -34,7 +36,7 @@ public final class Template {
     this.parts = parts;
     Set<String> vars = new LinkedHashSet<>();
     for (Part p : parts) if (p.var() != null) vars.add(p.var());
-    this.variables = java.util.Collections.unmodifiableSet(vars);
+    this.variables = Collections.unmodifiableSet(vars);
   }
 
   public static Template parse(String text) {

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -229,7 +230,7 @@ public final class ResultRepository {
   }
 
   private static List<String> without(List<String> all, List<String> some) {
-    Set<String> drop = new java.util.HashSet<>(some);
+    Set<String> drop = new HashSet<>(some);
     return all.stream().filter(k -> !drop.contains(k)).toList();
   }
 

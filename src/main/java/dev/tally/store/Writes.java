@@ -1,11 +1,15 @@
 package dev.tally.store;
 
 import io.vertx.core.Future;
+import io.vertx.jdbcclient.JDBCConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Every write runs in an explicit transaction. The JDBC pool (H2) hands a connection back with autocommit
@@ -22,8 +26,8 @@ final class Writes {
    * MySQL store shared by several nodes; and H2 parses again, on every execution, a statement that locks
    * ({@code FOR UPDATE}) rather than reusing it.
    */
-  static boolean embedded(io.vertx.sqlclient.SqlConnection conn) {
-    return conn instanceof io.vertx.jdbcclient.JDBCConnection;
+  static boolean embedded(SqlConnection conn) {
+    return conn instanceof JDBCConnection;
   }
 
   static Future<RowSet<Row>> execute(Pool pool, String sql, Tuple params) {
@@ -31,7 +35,7 @@ final class Writes {
   }
 
   /** Several statements in one transaction. */
-  static <T> Future<T> transaction(Pool pool, java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+  static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(work);
   }
 
@@ -60,12 +64,11 @@ final class Writes {
    * Runs one statement per item as a batch on the connection and returns the items whose statement changed a row,
    * in order: the batch is both the write and the check (a claim already taken, a job no longer pending).
    */
-  static <T> Future<List<T>> changedBy(io.vertx.sqlclient.SqlConnection conn, String sql, List<T> items,
-                                       java.util.function.Function<T, Tuple> params) {
+  static <T> Future<List<T>> changedBy(SqlConnection conn, String sql, List<T> items, Function<T, Tuple> params) {
     if (items.isEmpty()) return Future.succeededFuture(List.of());
     return conn.preparedQuery(sql).executeBatch(items.stream().map(params).toList()).map(result -> {
       int[] changed = counts(result, items.size());
-      List<T> out = new java.util.ArrayList<>(items.size());
+      List<T> out = new ArrayList<>(items.size());
       for (int i = 0; i < changed.length; i++) if (changed[i] > 0) out.add(items.get(i));
       return out;
     });
