@@ -20,6 +20,7 @@ import dev.tally.ops.RetentionVerticle;
 import dev.tally.ops.alert.AlertVerticle;
 import dev.tally.ops.Activity;
 import dev.tally.ops.RollupVerticle;
+import dev.tally.queue.JobJournal;
 import dev.tally.queue.JobQueue;
 import dev.tally.queue.LocalJobQueue;
 import dev.tally.queue.QueueDepth;
@@ -60,6 +61,8 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   /** How often each node looks for due callbacks (new results, retries, callbacks left by a stopped node). */
   private static final long CALLBACK_POLL_MS = 250;
+  /** A journal segment this large is closed; it is deleted once its jobs are all recorded. */
+  private static final long JOURNAL_SEGMENT_BYTES = 32L << 20;
 
   private Main() {
   }
@@ -142,13 +145,16 @@ public final class Main {
   private static Future<Integer> deploy(Vertx vertx, TallyConfig config, Pool pool, Metrics metrics, SecretBox secrets) {
     ConfigCache cache = new ConfigCache(new ConfigRepository(pool, secrets));
     SideReaders readers = new SideReaders(vertx, config.outbound());
-    JobRepository jobs = new JobRepository(vertx, pool);
+    boolean local = config.queue().kind().equals("local");
+    // the journal is per process, as an H2 store is: a store shared by nodes keeps every job a row others can adopt
+    JobJournal journal = local && config.store().kind().equals("h2") && config.queue().journal()
+        ? new JobJournal(Path.of(config.store().h2Path()).resolve("journal"), JOURNAL_SEGMENT_BYTES) : null;
+    JobRepository jobs = journal == null ? new JobRepository(vertx, pool) : new JobRepository(vertx, pool, journal::jobs);
     WaitingJobs waiting = new WaitingJobs();
     Activity activity = new Activity(metrics);
     QueueDepth depth = new QueueDepth();
-    boolean local = config.queue().kind().equals("local");
     RocketMqJobQueue rocketmq = local ? null : new RocketMqJobQueue(vertx, config.rocketmq(), cache, metrics);
-    JobQueue queue = local ? new LocalJobQueue(vertx.eventBus(), jobs, waiting) : rocketmq;
+    JobQueue queue = local ? new LocalJobQueue(vertx, jobs, waiting, journal) : rocketmq;
     StrategyChain chain = StrategyChain.standard();
     metrics.describe("tally_jobs_waiting", "jobs queued on this node and not yet being checked");
     metrics.gauge("tally_jobs_waiting", waiting::size);
@@ -164,14 +170,15 @@ public final class Main {
       metrics.gauge("tally_jobs_in_flight", rocketmq::inFlightCount);
     }
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
-    HttpApiVerticle api = new HttpApiVerticle(config, pool, cache, readers, chain, activity, local ? depth : null, rocketmq, secrets);
+    HttpApiVerticle api = new HttpApiVerticle(config, pool, jobs, cache, readers, chain, activity, local ? depth : null, rocketmq, secrets);
     ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
       Task task = cache.task(taskId);
       return task == null ? null : task.alert();
     });
     vertx.eventBus().consumer(Addresses.CONFIG_CHANGED, m -> cache.reload()
         .onFailure(err -> LOG.warn("configuration reload failed: {}", err.getMessage())));
-    return cache.reload()
+    return (journal == null ? Future.<Integer>succeededFuture(0) : LocalJobQueue.recover(vertx, journal, jobs))
+        .compose(v -> cache.reload())
         .compose(v -> vertx.deployVerticle(new ResultWriterVerticle(results, activity)))
         .compose(v -> vertx.deployVerticle(() -> new CompareVerticle(cache, readers, queue, activity),
             new DeploymentOptions().setInstances(config.compareInstances())))

@@ -41,10 +41,11 @@ public final class HttpApiVerticle extends VerticleBase {
   private final QueueDepth depth;
   private final RocketMqJobQueue rocketmq;
   private final SecretBox secrets;
+  private final JobRepository jobs;
   private HttpServer server;
 
   /** {@code depth}: the local queue's counts, null with RocketMQ; {@code rocketmq}: the RocketMQ queue, null with the local one. */
-  public HttpApiVerticle(TallyConfig config, Pool pool, ConfigCache cache, SideReaders readers, StrategyChain chain,
+  public HttpApiVerticle(TallyConfig config, Pool pool, JobRepository jobs, ConfigCache cache, SideReaders readers, StrategyChain chain,
                          Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq, SecretBox secrets) {
     this.secrets = secrets;
     this.activity = activity;
@@ -52,6 +53,7 @@ public final class HttpApiVerticle extends VerticleBase {
     this.rocketmq = rocketmq;
     this.config = config;
     this.pool = pool;
+    this.jobs = jobs;
     this.cache = cache;
     this.readers = readers;
     this.chain = chain;
@@ -61,7 +63,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> start() {
     AuthRepository auth = new AuthRepository(pool);
     ApiContext api = new ApiContext(vertx, new ConfigRepository(pool, secrets), cache, readers, new ResultRepository(pool),
-        new JobRepository(vertx, pool), new BinlogPositionRepository(pool), chain,
+        jobs, new BinlogPositionRepository(pool), chain,
         config.maxEventsPerPost(), new AlertRepository(pool, secrets), auth, new TeamRules(auth));
     SignIn signIn = new SignIn(vertx, api.auth());
     AuthHandler authHandler = new AuthHandler(config.auth(), api.auth(), signIn);

@@ -128,9 +128,16 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
     }
   }
 
-  /** {@code maxWaiting}: above this many queued jobs (local queue), HTTP ingestion answers 503. */
-  public record Queue(String kind, int maxInFlight, long orphanAfterMs, int maxWaiting) {
+  /**
+   * {@code maxWaiting}: above this many queued jobs (local queue), HTTP ingestion answers 503. {@code journal}: the
+   * local queue on the H2 store journals accepted jobs (see LocalJobQueue).
+   */
+  public record Queue(String kind, int maxInFlight, long orphanAfterMs, int maxWaiting, boolean journal) {
     public static final int DEFAULT_MAX_WAITING = 100_000;
+
+    public Queue(String kind, int maxInFlight, long orphanAfterMs, int maxWaiting) {
+      this(kind, maxInFlight, orphanAfterMs, maxWaiting, true);
+    }
 
     public Queue(String kind, int maxInFlight) {
       this(kind, maxInFlight, 30_000);
@@ -148,7 +155,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize"), s.get("secrets.keyFile")),
         new Queue(s.oneOf("queue.kind", "local", "rocketmq"), s.getInt("queue.maxInFlight"), s.getInt("queue.orphanAfterMs"),
-            s.getInt("queue.maxWaiting")),
+            s.getInt("queue.maxWaiting"), s.oneOf("queue.journal", "true", "false").equals("true")),
         s.getInt("compare.instances"), s.getInt("events.maxBatch"),
         new Retention(s.getInt("jobs.dedupeHours"), s.getInt("deadLetters.retentionDays"), s.getInt("reports.retentionDays"),
             s.getInt("counts.retentionDays"), s.getInt("results.retentionDays"), s.getInt("reports.rollupIntervalSeconds")),

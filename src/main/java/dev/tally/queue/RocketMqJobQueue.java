@@ -10,6 +10,7 @@ import dev.tally.model.Result;
 import dev.tally.model.Task;
 import dev.tally.store.ConfigCache;
 import dev.tally.store.ResultRepository.Completion;
+import dev.tally.store.ResultRepository.JobHome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -176,7 +177,7 @@ public final class RocketMqJobQueue implements JobQueue {
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
-    return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, false), Delivery.LOCAL)
+    return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, JobHome.BROKER), Delivery.LOCAL)
         .map(Message::body)
         .compose(recorded -> acknowledge(delivery(job)).map(recorded));
   }

@@ -19,7 +19,7 @@ import java.util.function.Function;
  * @param <T> one item of a request (a job)
  * @param <R> what the write answers for one item, positionally
  */
-final class GroupCommit<T, R> {
+public final class GroupCommit<T, R> {
   private record Request<T, R>(List<T> items, Promise<List<R>> answer) {
   }
 
@@ -30,13 +30,13 @@ final class GroupCommit<T, R> {
   private boolean writing;
 
   /** {@code write}: writes the items in one transaction and answers one R per item, in order. */
-  GroupCommit(Vertx vertx, int maxItems, Function<List<T>, Future<List<R>>> write) {
+  public GroupCommit(Vertx vertx, int maxItems, Function<List<T>, Future<List<R>>> write) {
     this.vertx = vertx;
     this.maxItems = maxItems;
     this.write = write;
   }
 
-  Future<List<R>> submit(List<T> items) {
+  public Future<List<R>> submit(List<T> items) {
     Promise<List<R>> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
     synchronized (this) {
       waiting.add(new Request<>(items, answer));

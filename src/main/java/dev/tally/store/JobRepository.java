@@ -7,20 +7,39 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** The durable half of the local job queue: a job row lives from enqueue until its final result is recorded. */
+/**
+ * The durable half of the local job queue: a job row lives from enqueue (or, for a job the journal holds, from its
+ * retry or its final result) until jobs.dedupeHours after its final result.
+ */
 public final class JobRepository {
   /** Jobs of concurrent requests written in one transaction (at most this many at once). */
   private static final int MAX_GROUP = 2000;
 
+  private static final Comparator<Job> SOONEST_FIRST = Comparator.comparingLong(Job::dueAt).thenComparing(Job::id);
+
   private final Pool pool;
   private final GroupCommit<Job, Boolean> inserts;
+  private final Supplier<Collection<Job>> journaled;
 
   /** The inserts of concurrent callers are committed together (see {@link GroupCommit}). */
   public JobRepository(Vertx vertx, Pool pool) {
+    this(vertx, pool, List::of);
+  }
+
+  /**
+   * {@code journaled}: the waiting jobs that have no row yet (the local queue's journal holds them); they are
+   * listed and counted with the rows.
+   */
+  public JobRepository(Vertx vertx, Pool pool, Supplier<Collection<Job>> journaled) {
     this.pool = pool;
     this.inserts = new GroupCommit<>(vertx, MAX_GROUP, this::insertNow);
+    this.journaled = journaled;
   }
 
   /**
@@ -66,7 +85,10 @@ public final class JobRepository {
     return list(null, Integer.MAX_VALUE);
   }
 
-  /** Jobs that were due before {@code dueBefore}, soonest first. */
+  /**
+   * Rows of jobs that were due before {@code dueBefore}, soonest first. Not the journaled jobs: those are this
+   * node's scheduler's from their append to their result, so there is nothing to adopt among them.
+   */
   public Future<List<Job>> overdue(long dueBefore, int limit) {
     return pool.preparedQuery("SELECT body FROM jobs WHERE finished_at IS NULL AND due_at < ? ORDER BY due_at LIMIT " + limit)
         .execute(Tuple.of(dueBefore)).map(rows -> {
@@ -89,8 +111,19 @@ public final class JobRepository {
         .map(rows -> {
           List<Job> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(Json.read(r.getString(0), Job.class)));
-          return out;
+          return withJournaled(out, j -> (taskId == null || j.taskId().equals(taskId))
+              && (taskIds == null || taskIds.contains(j.taskId())), limit);
         });
+  }
+
+  /** The rows read and the journaled jobs that {@code match}, soonest due first, at most {@code limit}. */
+  private List<Job> withJournaled(List<Job> rows, Predicate<Job> match, int limit) {
+    Collection<Job> unstored = journaled.get();
+    if (unstored.isEmpty()) return rows;
+    List<Job> all = new ArrayList<>(rows);
+    for (Job job : unstored) if (match.test(job)) all.add(job);
+    all.sort(SOONEST_FIRST);
+    return all.size() <= limit ? all : new ArrayList<>(all.subList(0, limit));
   }
 
   /** Forgets finished jobs older than {@code before}: replays older than that are checked again. */
@@ -101,6 +134,7 @@ public final class JobRepository {
   }
 
   public Future<Long> count() {
-    return pool.query("SELECT COUNT(*) FROM jobs WHERE finished_at IS NULL").execute().map(rows -> rows.iterator().next().getLong(0));
+    return pool.query("SELECT COUNT(*) FROM jobs WHERE finished_at IS NULL").execute()
+        .map(rows -> rows.iterator().next().getLong(0) + journaled.get().size());
   }
 }

@@ -54,13 +54,23 @@ public final class ResultRepository {
     this.alerting = alerting;
   }
 
-  /**
-   * A job's final result, to be recorded. {@code jobInStore}: the job is a row of the jobs table (local queue),
-   * which recording marks finished; otherwise (RocketMQ) the job lives in the broker and only done_jobs guards replays.
-   */
-  public record Completion(Job job, Result result, boolean jobInStore) {
+  /** Where a job lives until its result is recorded, which says how recording it marks it finished. */
+  public enum JobHome {
+    /** A pending row of the jobs table (local queue): recording marks the row finished. */
+    STORE,
+    /**
+     * The local queue's journal, no row yet: recording inserts the job's finished row, and a row already there (a
+     * replay, or a duplicate of a job pending as a row) decides as for STORE.
+     */
+    JOURNAL,
+    /** The RocketMQ broker: only done_jobs guards replays. */
+    BROKER
+  }
+
+  /** A job's final result, to be recorded, and where the job lives until then. */
+  public record Completion(Job job, Result result, JobHome home) {
     public Completion(Job job, Result result) {
-      this(job, result, true);
+      this(job, result, JobHome.STORE);
     }
   }
 
@@ -76,26 +86,56 @@ public final class ResultRepository {
    */
   public Future<List<Boolean>> recordAll(List<Completion> completions) {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
-    List<Completion> stored = completions.stream().filter(Completion::jobInStore).toList();
-    List<Completion> brokered = completions.stream().filter(c -> !c.jobInStore()).toList();
-    return pool.withTransaction(conn -> finishJobs(conn, stored).compose(freshStored ->
-      claim(conn, brokered)
-          .compose(freshBrokered -> {
-            Set<Completion> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-            fresh.addAll(freshStored);
-            fresh.addAll(freshBrokered);
-            List<Completion> toWrite = completions.stream().filter(fresh::contains).toList();
-            // decided once per result: the task's callback may change while the transaction runs
-            Set<Result> called = Collections.newSetFromMap(new IdentityHashMap<>());
-            toWrite.stream().map(Completion::result).filter(followed).forEach(called::add);
-            return storeResults(conn, toWrite, called)
-                .compose(v -> addPendingCallbacks(conn, called))
-                .compose(v -> linkRechecks(conn, toWrite))
-                .compose(v -> addCounts(conn, toWrite))
-                .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
-                .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
-                .map(v -> completions.stream().map(fresh::contains).toList());
-          })));
+    Set<Completion> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+    return pool.withTransaction(conn -> finishJobs(conn, home(completions, JobHome.STORE))
+        .compose(freshStored -> {
+          fresh.addAll(freshStored);
+          return finishJournaled(conn, home(completions, JobHome.JOURNAL));
+        })
+        .compose(freshJournaled -> {
+          fresh.addAll(freshJournaled);
+          return claim(conn, home(completions, JobHome.BROKER));
+        })
+        .compose(freshBrokered -> {
+          fresh.addAll(freshBrokered);
+          List<Completion> toWrite = completions.stream().filter(fresh::contains).toList();
+          // decided once per result: the task's callback may change while the transaction runs
+          Set<Result> called = Collections.newSetFromMap(new IdentityHashMap<>());
+          toWrite.stream().map(Completion::result).filter(followed).forEach(called::add);
+          return storeResults(conn, toWrite, called)
+              .compose(v -> addPendingCallbacks(conn, called))
+              .compose(v -> linkRechecks(conn, toWrite))
+              .compose(v -> addCounts(conn, toWrite))
+              .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
+              .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
+              .map(v -> completions.stream().map(fresh::contains).toList());
+        }));
+  }
+
+  private static List<Completion> home(List<Completion> completions, JobHome home) {
+    return completions.stream().filter(c -> c.home() == home).toList();
+  }
+
+  /**
+   * Inserts each journaled job's row as finished and returns the completions it inserted. A row already there is a
+   * verdict recorded before (a replay after a crash) or, rarely, a duplicate of the same job pending as a row:
+   * those are finished as pending rows are, so the one pending at that attempt is recorded once.
+   */
+  private Future<List<Completion>> finishJournaled(SqlConnection conn, List<Completion> journaled) {
+    if (journaled.isEmpty()) return Future.succeededFuture(List.of());
+    return Writes.changedBy(conn, "INSERT IGNORE INTO jobs (id, task_id, attempt, due_at, finished_at) VALUES (?, ?, ?, ?, ?)",
+        journaled, c -> Tuple.of(c.job().id(), c.job().taskId(), c.job().attempt(), c.job().dueAt(), c.result().finishedAt()))
+        .compose(inserted -> {
+          Set<Completion> done = Collections.newSetFromMap(new IdentityHashMap<>());
+          done.addAll(inserted);
+          List<Completion> rest = journaled.stream().filter(c -> !done.contains(c)).toList();
+          if (rest.isEmpty()) return Future.succeededFuture(inserted);
+          return finishJobs(conn, rest).map(updated -> {
+            List<Completion> all = new ArrayList<>(inserted);
+            all.addAll(updated);
+            return all;
+          });
+        });
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.tally.model.Result;
 import dev.tally.model.Status;
 import dev.tally.store.DiscrepancyRepository.Query;
 import dev.tally.store.ResultRepository.Completion;
+import dev.tally.store.ResultRepository.JobHome;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -54,7 +55,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     Job job = new Job(Ids.job(eventId, task), task, e, key, 1, at, at, List.of(), null);
     Result r = new Result(Ids.timeOrdered(at), task, eventId, key, status, List.of(), null, null, null, 1, List.of(), e,
         at, at, at);
-    return new Completion(job, r, false);
+    return new Completion(job, r, JobHome.BROKER);
   }
 
   /** The re-check of a result: the same event and task, a job of its own. */
@@ -64,7 +65,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
         of.result().id());
     Result r = new Result(Ids.timeOrdered(at), first.taskId(), first.event().id(), first.entityKey(), status, List.of(),
         null, null, null, 1, List.of(), first.event(), at, at, at, null, null, null, null, of.result().id());
-    return new Completion(job, r, false);
+    return new Completion(job, r, JobHome.BROKER);
   }
 
   private static List<Discrepancy> all(DiscrepancyRepository repo, String task, String key) throws Exception {
@@ -86,7 +87,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     Completion c = verdict("t", "3", Status.FAIL, 30_000);
     assertEquals(List.of(true), await(results.recordAll(List.of(b))));
     // c's job twice in one batch (checked twice after a redelivery) and b's again (a replay): each counts once
-    Completion cAgain = new Completion(c.job(), c.result(), false);
+    Completion cAgain = new Completion(c.job(), c.result(), JobHome.BROKER);
     assertEquals(List.of(true, false, true, false), await(results.recordAll(List.of(c, b, a, cAgain))));
     assertEquals(List.of(new ResultRepository.MinuteCounts(0, 1, 2, 0)), await(results.counts("t", 0, 1)));
     assertEquals(1, only(repo, "t", "3").failCount());

@@ -102,6 +102,57 @@ class JobRepositoryTest extends BothStoresTest {
 
   @ParameterizedTest
   @MethodSource("stores")
+  void aJournaledJobIsRecordedOnceAsItsFinishedRow(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    JobRepository jobs = new JobRepository(vertx, pool);
+    ResultRepository results = new ResultRepository(pool);
+    long now = System.currentTimeMillis();
+    Job journaled = job("j1", "t", 1);
+    assertEquals(List.of(true), await(results.recordAll(List.of(journaled(journaled, Status.PASS, now)))));
+    assertEquals(List.of(false), await(results.recordAll(List.of(journaled(journaled, Status.PASS, now)))),
+        "replayed from the journal after a crash: recorded before");
+    assertFalse(await(results.record(journaled, result(journaled, Status.PASS, now))));
+    assertEquals(List.of(), await(jobs.insertAll(List.of(journaled))), "its row stops a replayed event");
+    assertEquals(0L, await(jobs.count()), "the finished row is not a waiting job");
+
+    // a duplicate event journaled while the same job waits as a row: whichever finishes first is the one verdict
+    Job pending = job("j2", "t", 2);
+    await(jobs.insertAll(List.of(pending)));
+    assertEquals(List.of(true), await(results.recordAll(List.of(journaled(pending, Status.FAIL, now)))));
+    assertFalse(await(results.record(pending, result(pending, Status.FAIL, now))));
+
+    // a duplicate at attempt 1 of a job retried as a row (attempt 2) leaves the retry its verdict
+    Job retried = job("j3", "t", 3);
+    await(jobs.insertAll(List.of(retried)));
+    Job second = retried.retry(new Attempt(1, Status.ERROR, now, 1, "down"), now);
+    await(jobs.reschedule(second));
+    assertEquals(List.of(false), await(results.recordAll(List.of(journaled(retried, Status.PASS, now)))));
+    assertTrue(await(results.record(second, result(second, Status.PASS, now))));
+
+    List<ResultRepository.MinuteCounts> counts = await(results.counts("t", 0, Long.MAX_VALUE));
+    assertEquals(2, counts.stream().mapToLong(ResultRepository.MinuteCounts::pass).sum());
+    assertEquals(1, counts.stream().mapToLong(ResultRepository.MinuteCounts::fail).sum());
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void journaledJobsAreListedAndCountedWithTheRows(TallyConfig.Store cfg) throws Exception {
+    Pool pool = StoreFixture.open(vertx, cfg);
+    List<Job> inJournal = List.of(job("l1", "t", 10), job("l2", "u", 30), job("l3", "t", 50));
+    JobRepository jobs = new JobRepository(vertx, pool, () -> inJournal);
+    await(jobs.insertAll(List.of(job("r1", "t", 20), job("r2", "t", 40))));
+    assertEquals(List.of("l1", "r1", "l2", "r2", "l3"), await(jobs.list(null, 10)).stream().map(j -> j.event().id()).toList());
+    assertEquals(List.of("l1", "r1", "r2"), await(jobs.list("t", 3)).stream().map(j -> j.event().id()).toList());
+    assertEquals(List.of("l2"), await(jobs.list(null, List.of("u"), 10)).stream().map(j -> j.event().id()).toList());
+    assertEquals(List.of("r1"), await(jobs.overdue(25, 10)).stream().map(j -> j.event().id()).toList(),
+        "journaled jobs are the scheduler's, never orphans");
+    assertEquals(5L, await(jobs.count()));
+    await(pool.close());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
   void pagesNewestFirstWithACursor(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
@@ -136,6 +187,10 @@ class JobRepositoryTest extends BothStoresTest {
     assertEquals(2, await(new JobRepository(vertx, other).all()).size(), "seen from another connection");
     await(other.close());
     await(pool.close());
+  }
+
+  private static ResultRepository.Completion journaled(Job job, Status status, long at) {
+    return new ResultRepository.Completion(job, result(job, status, at), ResultRepository.JobHome.JOURNAL);
   }
 
   private static Result result(Job job, Status status, long at) {
