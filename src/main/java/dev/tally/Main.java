@@ -95,8 +95,8 @@ public final class Main {
       return;
     }
     Metrics metrics = new Metrics();
-    Future<Vertx> vertxReady = clustered ? ClusterSetup.start(config.cluster(), metrics)
-        : Future.succeededFuture(metrics.vertxBuilder(new io.vertx.core.VertxOptions()).build());
+    Future<Vertx> vertxReady = clustered ? ClusterSetup.start(config.cluster(), metrics, config.eventLoopThreads())
+        : Future.succeededFuture(metrics.vertxBuilder(new io.vertx.core.VertxOptions().setEventLoopPoolSize(config.eventLoopThreads())).build());
     vertxReady
         .compose(vertx -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "tally-shutdown"));

@@ -26,6 +26,11 @@ public final class ClusterSetup {
 
   /** The same, Vert.x's own meters in {@code metrics}. */
   public static Future<Vertx> start(TallyConfig.Cluster cluster, dev.tally.ops.Metrics metrics) {
+    return start(cluster, metrics, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+  }
+
+  /** {@code eventLoops}: event-loop threads of this node (see TallyConfig#eventLoopThreads). */
+  public static Future<Vertx> start(TallyConfig.Cluster cluster, dev.tally.ops.Metrics metrics, int eventLoops) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(cluster.name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
@@ -48,7 +53,7 @@ public final class ClusterSetup {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members(cluster.members()));
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
     options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(publicHost).setPort(0);
     return metrics.vertxBuilder(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }

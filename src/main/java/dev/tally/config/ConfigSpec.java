@@ -24,6 +24,7 @@ public final class ConfigSpec {
       new ConfigKey("queue.journal", "true", "local queue on the h2 store: keep accepted jobs due within a minute in an append-only journal (<store.h2.path>/journal) rather than as store rows until their result; false: rows from the start", false),
       new ConfigKey("queue.maxWaiting", "100000", "above this many queued jobs (local queue) POSTed events are answered 503 with Retry-After", false),
       new ConfigKey("compare.instances", "2", "compare verticle instances", false),
+      new ConfigKey("vertx.eventLoops", "0", "event-loop threads; 0: one per core (Vert.x's own default is two per core)", false),
       new ConfigKey("events.maxBatch", "1000", "most events in one POST", false),
       new ConfigKey("jobs.dedupeHours", "24", "how long a finished job is remembered, so a replayed event makes no second verdict", false),
       new ConfigKey("deadLetters.retentionDays", "7", "how long dead letters are kept", false),

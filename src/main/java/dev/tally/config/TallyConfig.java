@@ -2,10 +2,19 @@ package dev.tally.config;
 
 import dev.tally.net.OutboundPolicy;
 
-/** The resolved configuration, as an immutable record tree. Each verticle is given its part. */
+/**
+ * The resolved configuration, as an immutable record tree. Each verticle is given its part. {@code eventLoops}:
+ * Vert.x event-loop threads, 0 for one per core (see {@link #eventLoopThreads()}).
+ */
 public record TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
                           Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster, OutboundPolicy outbound,
-                          Auth auth) {
+                          Auth auth, int eventLoops) {
+  public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
+                     Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster, OutboundPolicy outbound,
+                     Auth auth) {
+    this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, outbound, auth, 0);
+  }
+
   public TallyConfig(Http http, Store store, Queue queue, int compareInstances, int maxEventsPerPost,
                      Retention retention, Kafka kafka, RocketMq rocketmq, Cluster cluster) {
     this(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, OutboundPolicy.DEFAULT,
@@ -15,13 +24,21 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
   /** The same configuration with another outbound policy (tests narrow it). */
   public TallyConfig withOutbound(OutboundPolicy policy) {
     return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster, policy,
-        auth);
+        auth, eventLoops);
   }
 
   /** The same configuration with other authentication settings (tests open it, or close it). */
   public TallyConfig withAuth(Auth newAuth) {
     return new TallyConfig(http, store, queue, compareInstances, maxEventsPerPost, retention, kafka, rocketmq, cluster,
-        outbound, newAuth);
+        outbound, newAuth, eventLoops);
+  }
+
+  /**
+   * Event-loop threads: as configured, else one per core. Vert.x's own default, two per core, only adds threads
+   * that compete for the cores with the databases on a small machine (run 9 of load-tests/RESULTS.md).
+   */
+  public int eventLoopThreads() {
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
   }
 
   /**
@@ -166,7 +183,14 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Cluster(s.get("cluster.host"), s.getInt("cluster.port"), s.get("cluster.members"), s.get("cluster.name")),
         outbound(s),
         new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours"),
-            s.oneOf("auth.metricsOpen", "false", "true").equals("true")));
+            s.oneOf("auth.metricsOpen", "false", "true").equals("true")),
+        eventLoops(s));
+  }
+
+  private static int eventLoops(Settings s) {
+    int n = s.getInt("vertx.eventLoops");
+    if (n < 0) throw new ConfigException("vertx.eventLoops must be 0 (one per core) or a number of threads, not " + n);
+    return n;
   }
 
   private static OutboundPolicy outbound(Settings s) {

@@ -71,6 +71,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void eventLoopsAreOnePerCoreUnlessSetAndTheJournalIsOnUnlessTurnedOff() throws Exception {
+    TallyConfig defaults = load(Map.of(), file(""));
+    assertEquals(0, defaults.eventLoops());
+    assertEquals(Runtime.getRuntime().availableProcessors(), defaults.eventLoopThreads());
+    assertTrue(defaults.queue().journal());
+    TallyConfig set = load(Map.of("TALLY_VERTX_EVENT_LOOPS", "3"), "--queue.journal=false");
+    assertEquals(3, set.eventLoopThreads());
+    assertFalse(set.queue().journal());
+    assertTrue(assertThrows(ConfigException.class, () -> load(Map.of(), "--vertx.eventLoops=-1")).getMessage()
+        .contains("vertx.eventLoops"));
+    assertTrue(assertThrows(ConfigException.class, () -> load(Map.of(), "--queue.journal=maybe")).getMessage()
+        .contains("queue.journal"));
+  }
+
+  @Test
   void thePasswordNeverAppearsInTheStoreSettingsText() {
     TallyConfig c = load(Map.of("TALLY_STORE_MYSQL_PASSWORD", "hunter2-secret"));
     assertEquals("hunter2-secret", c.store().mysqlPassword());
