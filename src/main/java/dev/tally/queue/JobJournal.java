@@ -58,7 +58,8 @@ public final class JobJournal {
   private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
   private final Map<Long, Integer> unreleased = new TreeMap<>();
   private final List<Path> recovered = new ArrayList<>();
-  private FileChannel current;
+  /** The segment being written (package-private: a test breaks it to see a failed write handled). */
+  FileChannel current;
   private long currentSegment;
   private long currentSize;
 
@@ -109,8 +110,11 @@ public final class JobJournal {
     for (Job job : jobs) held.remove(job.id());
   }
 
-  /** Writes claimed jobs; once it returns they survive the process's death. */
-  public synchronized void append(List<Job> jobs) {
+  /**
+   * Writes claimed jobs; once it returns they survive the process's death. One append at a time (the queue's group
+   * commit sees to that); the jobs are encoded before the lock, so a release waits only for the write.
+   */
+  public void append(List<Job> jobs) {
     if (jobs.isEmpty()) return;
     List<byte[]> payloads = new ArrayList<>(jobs.size());
     int bytes = 0;
@@ -127,19 +131,23 @@ public final class JobJournal {
       buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
     }
     buffer.flip();
-    try {
+    synchronized (this) {
       if (current == null) throw new IllegalStateException("the job journal was not opened (recover() first)");
-      while (buffer.hasRemaining()) current.write(buffer);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to the job journal in " + dir, e);
+      try {
+        while (buffer.hasRemaining()) current.write(buffer);
+      } catch (IOException e) {
+        // the segment may now end in part of a record, where reading stops: later appends go to a new segment
+        rotate();
+        throw new UncheckedIOException("cannot append to the job journal in " + dir, e);
+      }
+      currentSize += bytes;
+      unreleased.merge(currentSegment, jobs.size(), Integer::sum);
+      for (Job job : jobs) {
+        Held h = held.get(job.id());
+        if (h != null) h.segment = currentSegment;
+      }
+      if (currentSize >= segmentBytes) rotate();
     }
-    currentSize += bytes;
-    unreleased.merge(currentSegment, jobs.size(), Integer::sum);
-    for (Job job : jobs) {
-      Held h = held.get(job.id());
-      if (h != null) h.segment = currentSegment;
-    }
-    if (currentSize >= segmentBytes) rotate();
   }
 
   /** True if the journal holds this job (it has no row in the store). */

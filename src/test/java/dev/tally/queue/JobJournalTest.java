@@ -2,12 +2,14 @@ package dev.tally.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.model.Event;
 import dev.tally.model.Job;
 import dev.tally.model.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +117,19 @@ class JobJournalTest {
     bytes[(int) firstTwo + 20] ^= 0x20;
     Files.write(segment, bytes);
     assertEquals(ids(jobs(0, 2)), ids(new JobJournal(dir, 1 << 20).recover()));
+  }
+
+  @Test
+  void afterAFailedWriteTheNextAppendsGoToANewSegmentAndAreAllRecovered() throws IOException {
+    JobJournal journal = opened(dir, 1 << 20);
+    journal.append(journal.claim(jobs(0, 2)));
+    journal.current.close(); // the next write fails, as on a full disk
+    List<Job> failed = journal.claim(jobs(2, 3));
+    assertThrows(UncheckedIOException.class, () -> journal.append(failed));
+    journal.unclaim(failed);
+    journal.append(journal.claim(jobs(3, 5)));
+    assertEquals(2, journal.segments().size(), "the jobs after the failure are in a segment of their own");
+    assertEquals(List.of("job-0", "job-1", "job-3", "job-4"), ids(new JobJournal(dir, 1 << 20).recover()));
   }
 
   @Test
