@@ -169,11 +169,8 @@ public final class JobJournal {
     Held h = held.remove(jobId);
     if (h == null || h.segment < 0) return;
     synchronized (this) {
-      int left = unreleased.merge(h.segment, -1, Integer::sum);
-      if (left <= 0 && h.segment != currentSegment) {
-        unreleased.remove(h.segment);
-        delete(segmentPath(h.segment));
-      }
+      unreleased.merge(h.segment, -1, Integer::sum);
+      if (h.segment != currentSegment) deleteIfReleased(h.segment);
     }
   }
 
@@ -198,10 +195,14 @@ public final class JobJournal {
   private void rotate() {
     long finished = currentSegment;
     openSegment(currentSegment + 1);
-    if (unreleased.getOrDefault(finished, 0) <= 0) {
-      unreleased.remove(finished);
-      delete(segmentPath(finished));
-    }
+    deleteIfReleased(finished);
+  }
+
+  /** Deletes a closed segment once none of its jobs is held. */
+  private void deleteIfReleased(long segment) {
+    if (unreleased.getOrDefault(segment, 0) > 0) return;
+    unreleased.remove(segment);
+    delete(segmentPath(segment));
   }
 
   private void openSegment(long number) {

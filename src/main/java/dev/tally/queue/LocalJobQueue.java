@@ -116,7 +116,7 @@ public final class LocalJobQueue implements JobQueue {
 
   @Override
   public Future<Void> reschedule(Job next) {
-    if (journal == null || !journal.holds(next.id())) {
+    if (!journaled(next)) {
       return jobs.reschedule(next).onSuccess(v -> schedule(List.of(next)));
     }
     // a retry may wait long: the job becomes a row, and leaves the journal
@@ -130,7 +130,7 @@ public final class LocalJobQueue implements JobQueue {
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
-    boolean journaled = journal != null && journal.holds(job.id());
+    boolean journaled = journaled(job);
     Completion completion = new Completion(job, result, journaled ? JobHome.JOURNAL : JobHome.STORE);
     return bus.<Boolean>request(Addresses.RESULTS_RECORD, completion, Delivery.LOCAL)
         .map(Message::body)
@@ -142,7 +142,7 @@ public final class LocalJobQueue implements JobQueue {
 
   @Override
   public Future<Void> discard(Job job) {
-    if (journal != null && journal.holds(job.id())) {
+    if (journaled(job)) {
       journal.release(job.id());
       finished(job);
       return Future.succeededFuture();
@@ -153,6 +153,11 @@ public final class LocalJobQueue implements JobQueue {
   @Override
   public boolean isWaiting(String taskId, String entityKey) {
     return waiting.contains(taskId, entityKey);
+  }
+
+  /** Whether the journal holds the job (it has no row in the store yet). */
+  private boolean journaled(Job job) {
+    return journal != null && journal.holds(job.id());
   }
 
   private void schedule(List<Job> batch) {
