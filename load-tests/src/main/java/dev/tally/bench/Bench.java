@@ -82,6 +82,7 @@ public final class Bench {
         fixture.index, fixture.rows, (System.currentTimeMillis() - t) / 1000.0);
     List<PathFigures> figures = new ArrayList<>();
     try {
+      say("baseline: %s", Quiet.await());
       Baseline baseline = new Baseline(vertx, fixture.table, fixture.redisPrefix, fixture.rows);
       Baseline.Outcome limit = baseline.run(seconds);
       baseline.close();
@@ -129,6 +130,7 @@ public final class Bench {
       javaOpts.add("-XX:StartFlightRecording=filename=" + dir.resolve("tally.jfr") + ",settings=profile,dumponexit=true");
     }
     int port = Integer.parseInt(options.getOrDefault("port", "18480"));
+    say("[%s] %s", path, Quiet.await());
     say("[%s] starting Tally on 127.0.0.1:%d (log %s)%s", path, port, dir.resolve("tally.log"),
         javaOpts.isEmpty() ? "" : " with " + String.join(" ", javaOpts));
     try (TallyProcess tally = TallyProcess.start(Path.of(options.get("jar")), dir, port, javaOpts, settings)) {
@@ -153,6 +155,7 @@ public final class Bench {
         say("[%s] full speed: CPU %.1f s = %.2f CPU s per 1,000 events", path, full.cpuSeconds, full.cpuPer1000());
 
         double halfRate = full.resultsPerSecond() / 2;
+        say("[%s] half rate: %s", path, Quiet.await());
         Phase half = phase(tally, task, counts, () -> load.paced(halfRate, seconds));
         say("[%s] half rate (%.0f events/s paced): %d accepted, %d verdicts; latency p50 %s ms, p99 %s ms; CPU %.2f s per 1,000 events",
             path, halfRate, half.accepted, half.verdicts, ms(half.latency.p50Ms()), ms(half.latency.p99Ms()), half.cpuPer1000());
