@@ -55,6 +55,15 @@ final class AuthHandler implements Handler<RoutingContext> {
     cache.clear();
   }
 
+  /**
+   * The request's caller as of now, for an answer that outlives its request (the live stream): null once its token
+   * is revoked or expired, its session ended or its user disabled; a changed role shows in the caller at once.
+   */
+  Future<Caller> callerNow(RoutingContext ctx) {
+    if (settings.open()) return Future.succeededFuture(Caller.OPEN);
+    return resolve(ctx).map(caller -> caller == null || caller.kind() == Caller.Kind.INGEST ? null : caller);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (settings.open()) {

@@ -95,7 +95,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
     new DiscrepancyRoutes(new DiscrepancyRepository(pool), cache).mount(router);
     new OpsRoutes(new DeadLetterRepository(pool), activity.metrics(), pool, rocketmq, cache).mount(router);
-    new LiveRoutes(vertx, activity, depth, rocketmq, cache).mount(router);
+    new LiveRoutes(vertx, activity, depth, rocketmq, cache, authHandler::callerNow).mount(router);
     new ReportRoutes(new Reports(new ReportRepository(pool)), cache).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);

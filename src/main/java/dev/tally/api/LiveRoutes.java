@@ -10,10 +10,15 @@ import dev.tally.ops.RateWindow;
 import dev.tally.queue.QueueDepth;
 import dev.tally.queue.RocketMqJobQueue;
 import dev.tally.store.ConfigCache;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GET /api/v1/live: server-sent events, one {@code event: stats} a second with this node's rates over the last
@@ -21,6 +26,8 @@ import java.util.List;
  */
 final class LiveRoutes {
   static final long EVERY_MS = 1000;
+  static final String CLOSED = "event: closed\ndata: {\"reason\":\"signed out, token revoked or expired, or user disabled\"}\n\n";
+  private static final Logger LOG = LoggerFactory.getLogger(LiveRoutes.class);
 
   private final Vertx vertx;
   private final Activity activity;
@@ -28,13 +35,17 @@ final class LiveRoutes {
   private final RocketMqJobQueue rocketmq;
 
   private final ConfigCache cache;
+  private final Function<RoutingContext, Future<Caller>> callerNow;
 
   /**
    * {@code depth} for the local queue, {@code rocketmq} for RocketMQ (one of them is null); {@code cache}: the tasks
-   * and event sources, whose teams decide which figures a caller sees.
+   * and event sources, whose teams decide which figures a caller sees; {@code callerNow}: the stream's caller as of
+   * now, null once it may no longer call ({@link AuthHandler#callerNow}).
    */
-  LiveRoutes(Vertx vertx, Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq, ConfigCache cache) {
+  LiveRoutes(Vertx vertx, Activity activity, QueueDepth depth, RocketMqJobQueue rocketmq, ConfigCache cache,
+             Function<RoutingContext, Future<Caller>> callerNow) {
     this.cache = cache;
+    this.callerNow = callerNow;
     this.vertx = vertx;
     this.activity = activity;
     this.depth = depth;
@@ -62,10 +73,28 @@ final class LiveRoutes {
           .putHeader("cache-control", "no-cache")
           .putHeader("x-accel-buffering", "no");
       send(response, caller);
-      long timer = vertx.setPeriodic(EVERY_MS, id -> send(response, caller));
+      long timer = vertx.setPeriodic(EVERY_MS, id -> tick(ctx, response, id));
       response.closeHandler(v -> vertx.cancelTimer(timer));
       response.exceptionHandler(err -> vertx.cancelTimer(timer));
     });
+  }
+
+  /**
+   * Every frame is for the caller as of now: a stream stays open for hours, and a revoked token, an ended session or
+   * a removed role must not go on seeing figures. A stream whose caller is gone ends with {@code event: closed}.
+   */
+  private void tick(RoutingContext ctx, HttpServerResponse response, long timer) {
+    callerNow.apply(ctx)
+        .onSuccess(caller -> {
+          if (caller != null) {
+            send(response, caller);
+            return;
+          }
+          vertx.cancelTimer(timer);
+          if (!response.closed() && !response.ended()) response.end(CLOSED);
+        })
+        // the store did not answer who it is: no frame this second, and the next one asks again
+        .onFailure(err -> LOG.debug("live stream: caller not checked: {}", err.getMessage()));
   }
 
   private void send(HttpServerResponse response, Caller caller) {

@@ -11,7 +11,19 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.config.TallyConfig;
 import dev.tally.store.StoreFixture;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -250,6 +262,37 @@ class AuthApiTest {
     assertEquals(401, tally.api.withBearer(second).post("/api/v1/events/" + source, event).status());
     assertEquals(204, owner.delete("/api/v1/teams/team-a").status());
     assertEquals(0, tina.get("/api/v1/teams").body().get("items").size(), "her role went with the team");
+    assertNoSecretLogged();
+  }
+
+  @Test
+  void aLiveStreamEndsOnceItsTokenIsRevoked() throws Exception {
+    ApiClient owner = setUpOwner();
+    ApiClient.Response minted = owner.post("/api/v1/auth/tokens", "{\"name\":\"wallboard\"}");
+    assertEquals(201, minted.status(), minted.text());
+    String token = minted.body().get("token").asText();
+    secrets.add(token);
+    HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(tally.api.uri("/api/v1/live"))
+        .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, stream.statusCode());
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+      // the first frame comes at once, the second from the timer, which asks who the caller is now
+      Future<Integer> frames = reader.submit(() -> {
+        int seen = 0;
+        for (String line = lines.readLine(); line != null && seen < 2; line = seen < 2 ? lines.readLine() : null) {
+          if (line.startsWith("data: {\"at\"")) seen++;
+        }
+        return seen;
+      });
+      assertEquals(2, frames.get(10, TimeUnit.SECONDS));
+      assertEquals(204, owner.delete("/api/v1/auth/tokens/" + minted.id()).status());
+      Future<String> rest = reader.submit(() -> lines.lines().collect(Collectors.joining("\n")));
+      String tail = rest.get(10, TimeUnit.SECONDS);
+      assertTrue(tail.contains("event: closed"), "the stream ends, saying why: " + tail);
+    } finally {
+      reader.shutdownNow();
+    }
     assertNoSecretLogged();
   }
 
