@@ -28,12 +28,24 @@ final class EventRoutes {
 
   private final IntSupplier queued;
   private final int maxWaiting;
+  private final int defaultRate;
 
-  /** {@code queued}: the jobs this node's queue holds; at {@code maxWaiting} or more, events are refused with 503. */
-  EventRoutes(ApiContext api, IntSupplier queued, int maxWaiting) {
+  /**
+   * {@code queued}: the jobs this node's queue holds; at {@code maxWaiting} or more, events are refused with 503.
+   * {@code defaultRate}: events a second of a source that sets no rate of its own ({@code events.maxPerSecond}; 0:
+   * none).
+   */
+  EventRoutes(ApiContext api, IntSupplier queued, int maxWaiting, int defaultRate) {
     this.api = api;
     this.queued = queued;
     this.maxWaiting = maxWaiting;
+    this.defaultRate = defaultRate;
+  }
+
+  /** The source's own rate limit, else the node's default; null: none. */
+  private Integer rateOf(EventSource source) {
+    if (source.maxEventsPerSecond() != null) return source.maxEventsPerSecond();
+    return defaultRate > 0 ? defaultRate : null;
   }
 
   void mount(Router router) {
@@ -42,7 +54,7 @@ final class EventRoutes {
 
   /** 0 when the source's rate limit lets {@code n} events in now (they are counted), else the seconds to wait. */
   private long rateWait(EventSource source, int n) {
-    Integer rate = source.maxEventsPerSecond();
+    Integer rate = rateOf(source);
     if (rate == null) {
       buckets.remove(source.id());
       return 0;
@@ -71,7 +83,7 @@ final class EventRoutes {
     if (wait > 0) {
       ctx.response().setStatusCode(429).putHeader("retry-after", Long.toString(wait)).putHeader("content-type", "application/json")
           .end(Failures.errorJson(new ValidationException(null, "too many events",
-              "event source " + sourceId + " takes at most " + source.maxEventsPerSecond() + " events a second")));
+              "event source " + sourceId + " takes at most " + rateOf(source) + " events a second")));
       return;
     }
     Future<IngestReply> reply = api.vertx().eventBus()

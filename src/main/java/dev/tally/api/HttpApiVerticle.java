@@ -90,7 +90,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new DataSourceRoutes(api).mount(router);
     new EventSourceRoutes(api).mount(router);
     new TaskRoutes(api).mount(router);
-    new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting()).mount(router);
+    new EventRoutes(api, depth == null ? () -> 0 : depth::queued, config.queue().maxWaiting(),
+        config.http().defaultEventsPerSecond()).mount(router);
     new ResultRoutes(api).mount(router);
     new AlertRoutes(api, new AlertSender(new OutboundClient(vertx, readers.outbound()))).mount(router);
     new DiscrepancyRoutes(new DiscrepancyRepository(pool), cache).mount(router);

@@ -26,6 +26,7 @@ public final class ConfigSpec {
       new ConfigKey("compare.instances", "2", "compare verticle instances", false),
       new ConfigKey("vertx.eventLoops", "0", "event-loop threads; 0: one per core (Vert.x's own default is two per core)", false),
       new ConfigKey("events.maxBatch", "1000", "most events in one POST", false),
+      new ConfigKey("events.maxPerSecond", "0", "rate limit of each API event source that sets no maxEventsPerSecond of its own (events a second per node, above it 429); 0: none", false),
       new ConfigKey("jobs.dedupeHours", "24", "how long a finished job is remembered, so a replayed event makes no second verdict", false),
       new ConfigKey("deadLetters.retentionDays", "7", "how long dead letters are kept", false),
       new ConfigKey("reports.retentionDays", "730", "how long the day/week/month report rollups are kept", false),

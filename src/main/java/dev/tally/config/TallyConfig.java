@@ -106,9 +106,14 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
    * {@code publicUrl}: the base URL users reach this server at, for links in alert messages; empty:
    * {@code http://127.0.0.1:<port>} (the port actually bound).
    */
-  public record Http(String host, int port, String publicUrl, long maxBodyBytes) {
+  public record Http(String host, int port, String publicUrl, long maxBodyBytes, int defaultEventsPerSecond) {
     /** The default of {@code http.maxBodyBytes}: 1 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024L * 1024;
+
+    /** No default event rate ({@code events.maxPerSecond} 0). */
+    public Http(String host, int port, String publicUrl, long maxBodyBytes) {
+      this(host, port, publicUrl, maxBodyBytes, 0);
+    }
 
     public Http(String host, int port) {
       this(host, port, "");
@@ -167,7 +172,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
 
   static TallyConfig from(Settings s) {
     return new TallyConfig(
-        new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl"), s.getInt("http.maxBodyBytes")),
+        new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl"), s.getInt("http.maxBodyBytes"),
+            defaultEventsPerSecond(s)),
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize"), s.get("secrets.keyFile")),
@@ -185,6 +191,12 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours"),
             s.oneOf("auth.metricsOpen", "false", "true").equals("true")),
         eventLoops(s));
+  }
+
+  private static int defaultEventsPerSecond(Settings s) {
+    int n = s.getInt("events.maxPerSecond");
+    if (n < 0) throw new ConfigException("events.maxPerSecond must be 0 (no limit) or events a second, not " + n);
+    return n;
   }
 
   private static int eventLoops(Settings s) {

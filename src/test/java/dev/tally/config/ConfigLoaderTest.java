@@ -86,6 +86,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDefaultEventRateIsNoneUnlessSet() throws Exception {
+    assertEquals(0, load(Map.of(), file("")).http().defaultEventsPerSecond());
+    assertEquals(50, load(Map.of("TALLY_EVENTS_MAX_PER_SECOND", "50")).http().defaultEventsPerSecond());
+    assertTrue(assertThrows(ConfigException.class, () -> load(Map.of(), "--events.maxPerSecond=-5")).getMessage()
+        .contains("events.maxPerSecond"));
+  }
+
+  @Test
   void thePasswordNeverAppearsInTheStoreSettingsText() {
     TallyConfig c = load(Map.of("TALLY_STORE_MYSQL_PASSWORD", "hunter2-secret"));
     assertEquals("hunter2-secret", c.store().mysqlPassword());

@@ -134,6 +134,33 @@ class HostileInputTest {
   }
 
   @Test
+  void theNodesDefaultRateLimitsEverySourceWithoutARateOfItsOwn() throws Exception {
+    TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0, "", TallyConfig.Http.DEFAULT_MAX_BODY_BYTES, 3),
+        StoreFixture.h2(), new TallyConfig.Queue("local", 64, 3000), 2, 1000);
+    try (TallyInProcess limitedNode = new TallyInProcess(config)) {
+      String plain = limitedNode.api.create("/api/v1/event-sources", "{\"name\":\"plain\",\"kind\":\"API\"}").id();
+      String own = limitedNode.api.create("/api/v1/event-sources", "{\"name\":\"own\",\"kind\":\"API\",\"maxEventsPerSecond\":1000}").id();
+      String event = "{\"op\":\"INSERT\",\"data\":{\"id\":1}}";
+      String pair = "[" + event + "," + event + "]";
+      ApiClient.Response tooBig = limitedNode.api.post("/api/v1/events/" + plain, "[" + String.join(",", java.util.Collections.nCopies(4, event)) + "]");
+      assertEquals(400, tooBig.status(), "more events in one POST than the default rate: " + tooBig.text());
+      int refused = 0;
+      for (int i = 0; i < 20; i++) {
+        ApiClient.Response r = limitedNode.api.post("/api/v1/events/" + plain, pair);
+        if (r.status() == 429) {
+          refused++;
+          assertTrue(r.text().contains("at most 3 events a second"), r.text());
+        } else {
+          assertEquals(202, r.status(), r.text());
+        }
+      }
+      assertTrue(refused > 0, "3 events a second by default: 40 events sent at once must meet a 429");
+      // a source's own rate replaces the default
+      for (int i = 0; i < 20; i++) assertEquals(202, limitedNode.api.post("/api/v1/events/" + own, pair).status());
+    }
+  }
+
+  @Test
   void aFullQueueAnswers503WithRetryAfter() throws Exception {
     TallyConfig config = new TallyConfig(new TallyConfig.Http("127.0.0.1", 0), StoreFixture.h2(),
         new TallyConfig.Queue("local", 64, 3000, 0), 2, 1000);
