@@ -20,6 +20,11 @@ import java.util.Set;
  */
 final class EventInput {
   private static final Set<String> FIELDS = Set.of("id", "op", "data", "before", "occurredAt");
+  /**
+   * Most fields in an event's {@code data} or {@code before}: a row has at most 4,096 columns in MySQL (1,600 in
+   * PostgreSQL), and every field of an accepted event is kept with its job and handed to the comparison.
+   */
+  static final int MAX_FIELDS = 4096;
 
   private EventInput() {
   }
@@ -58,11 +63,19 @@ final class EventInput {
     if (op == null || !op.isTextual() || op.asText().isBlank()) throw new ValidationException(prefix + "op", "required", "a string such as INSERT, UPDATE, DELETE");
     JsonNode data = node.get("data");
     if (data == null || !data.isObject()) throw new ValidationException(prefix + "data", "required", "a JSON object with the row's fields");
+    requireFewFields(data, prefix + "data");
     JsonNode before = node.get("before");
     if (before != null && !before.isNull() && !before.isObject()) throw new ValidationException(prefix + "before", "must be a JSON object");
+    if (before != null && before.isObject()) requireFewFields(before, prefix + "before");
     long now = System.currentTimeMillis();
     return new Event(id(node.get("id"), prefix), sourceId, op.asText(), map(data),
         before == null || before.isNull() ? null : map(before), occurredAt(node.get("occurredAt"), prefix, now), now);
+  }
+
+  private static void requireFewFields(JsonNode row, String field) {
+    if (row.size() > MAX_FIELDS) {
+      throw new ValidationException(field, "too many fields", "at most " + MAX_FIELDS + " fields in a row, got " + row.size());
+    }
   }
 
   private static String id(JsonNode id, String prefix) {
