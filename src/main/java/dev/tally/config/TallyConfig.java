@@ -104,7 +104,8 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
 
   /**
    * {@code publicUrl}: the base URL users reach this server at, for links in alert messages; empty:
-   * {@code http://127.0.0.1:<port>} (the port actually bound).
+   * {@code http://127.0.0.1:<port>} (the port actually bound). {@code defaultEventsPerSecond}: the rate limit of an
+   * API event source with none of its own ({@code events.maxPerSecond}; 0: none).
    */
   public record Http(String host, int port, String publicUrl, long maxBodyBytes, int defaultEventsPerSecond) {
     /** The default of {@code http.maxBodyBytes}: 1 MiB. */
