@@ -119,6 +119,7 @@ public final class CompareVerticle extends VerticleBase {
     }
     long started = System.currentTimeMillis();
     long startedNanos = System.nanoTime();
+    activity.checkStarted(job.dueAt(), started);
     check(task, job.event(), job.attempt())
         .onComplete(done -> activity.compareTimer(task.id()).record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(err -> Future.succeededFuture(new Checked(null, null, Verdict.error("internal error: " + err.getMessage()))))

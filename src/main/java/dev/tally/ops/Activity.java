@@ -12,17 +12,22 @@ public final class Activity {
   public static final int LIVE_WINDOW_SECONDS = 5;
   /** End-to-end latency of each result recorded now: event received -> result committed. */
   public static final String EVENT_TO_RESULT = "tally_event_to_result_seconds";
+  /** How long each check attempt waited once its job was due: job due -> check started. */
+  public static final String JOB_WAIT = "tally_job_wait_seconds";
 
   private final Metrics metrics;
   private final RateWindow window = new RateWindow(LIVE_WINDOW_SECONDS);
   private final Timer eventToResult;
+  private final Timer jobWait;
 
   public Activity(Metrics metrics) {
     this.metrics = metrics;
     metrics.describe("tally_compare_seconds", "time to check one job attempt (both sides read and compared), per task");
     metrics.describe("tally_source_read_seconds", "time of one side read, per data source");
     metrics.describe(EVENT_TO_RESULT, "time from an event's arrival to its job's final result being committed");
+    metrics.describe(JOB_WAIT, "time from a job being due to its check starting: its wait in this node's queue or the broker");
     eventToResult = metrics.fineTimer(EVENT_TO_RESULT);
+    jobWait = metrics.fineTimer(JOB_WAIT);
   }
 
   public Metrics metrics() {
@@ -44,6 +49,14 @@ public final class Activity {
   /** A result recorded now ({@link #resultRecorded}) of an event received at {@code receivedAt} (epoch ms). */
   public void eventToResult(long receivedAt, long now) {
     if (receivedAt > 0) eventToResult.record(Math.max(0, now - receivedAt), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A check attempt starts, its job due at {@code dueAt} (epoch ms): with {@link #EVENT_TO_RESULT} it tells waiting
+   * (the queue, the broker, {@code queue.maxInFlight}) from checking and recording.
+   */
+  public void checkStarted(long dueAt, long now) {
+    if (dueAt > 0) jobWait.record(Math.max(0, now - dueAt), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public Timer compareTimer(String taskId) {

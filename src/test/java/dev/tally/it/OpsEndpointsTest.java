@@ -117,6 +117,13 @@ class OpsEndpointsTest {
     assertTrue(after.lines().filter(l -> l.startsWith("tally_event_to_result_seconds_bucket{")).count() > 20, after);
     double maxSeconds = sample(after, "tally_event_to_result_seconds_max");
     assertTrue(maxSeconds > 0 && maxSeconds < 20, "max " + maxSeconds);
+    // every check attempt's wait once due (of any task, as each is timed), in the same fine buckets
+    assertEquals(sample(after, "tally_compare_seconds_count") - sample(before, "tally_compare_seconds_count"),
+        sample(after, "tally_job_wait_seconds_count") - sample(before, "tally_job_wait_seconds_count"), after);
+    assertTrue(sample(after, "tally_job_wait_seconds_count") - sample(before, "tally_job_wait_seconds_count") >= 5, after);
+    assertTrue(after.lines().filter(l -> l.startsWith("tally_job_wait_seconds_bucket{")).count() > 20, after);
+    double waitMax = sample(after, "tally_job_wait_seconds_max");
+    assertTrue(waitMax >= 0 && waitMax < 20, "wait max " + waitMax);
     // every check timed once, every side read once per check
     assertEquals(5, sample(after, "tally_compare_seconds_count", ofTask) - sample(before, "tally_compare_seconds_count", ofTask));
     String ofMysql = "data_source=\"" + mysql + "\"";
