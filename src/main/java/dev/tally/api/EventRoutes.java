@@ -52,9 +52,11 @@ final class EventRoutes {
     router.post("/api/v1/events/:eventSourceId").handler(this::ingest);
   }
 
-  /** 0 when the source's rate limit lets {@code n} events in now (they are counted), else the seconds to wait. */
-  private long rateWait(EventSource source, int n) {
-    Integer rate = rateOf(source);
+  /**
+   * 0 when the source's rate limit {@code rate} (null: none) lets {@code n} events in now (they are counted), else
+   * the seconds to wait.
+   */
+  private long rateWait(EventSource source, Integer rate, int n) {
     if (rate == null) {
       buckets.remove(source.id());
       return 0;
@@ -79,11 +81,12 @@ final class EventRoutes {
     if (waiting >= maxWaiting) {
       throw new Failures.Unavailable(waiting + " jobs wait in the queue (queue.maxWaiting " + maxWaiting + ")", null);
     }
-    long wait = rateWait(source, events.size());
+    Integer rate = rateOf(source);
+    long wait = rateWait(source, rate, events.size());
     if (wait > 0) {
       ctx.response().setStatusCode(429).putHeader("retry-after", Long.toString(wait)).putHeader("content-type", "application/json")
           .end(Failures.errorJson(new ValidationException(null, "too many events",
-              "event source " + sourceId + " takes at most " + rateOf(source) + " events a second")));
+              "event source " + sourceId + " takes at most " + rate + " events a second")));
       return;
     }
     Future<IngestReply> reply = api.vertx().eventBus()

@@ -17,6 +17,13 @@ record Settings(Map<String, String> values) {
     }
   }
 
+  /** An integer of at least 0; {@code meaning} says what 0 and the others stand for, in the error. */
+  int getZeroOrMore(String name, String meaning) {
+    int n = getInt(name);
+    if (n < 0) throw new ConfigException(name + " must be " + meaning + ", not " + n);
+    return n;
+  }
+
   String oneOf(String name, String... allowed) {
     String v = values.get(name);
     for (String a : allowed) if (a.equalsIgnoreCase(v)) return a;

@@ -174,7 +174,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
   static TallyConfig from(Settings s) {
     return new TallyConfig(
         new Http(s.get("http.host"), s.getInt("http.port"), s.get("http.publicUrl"), s.getInt("http.maxBodyBytes"),
-            defaultEventsPerSecond(s)),
+            s.getZeroOrMore("events.maxPerSecond", "0 (no limit) or events a second")),
         new Store(s.oneOf("store.kind", "h2", "mysql"), s.get("store.h2.path"), s.get("store.mysql.host"),
             s.getInt("store.mysql.port"), s.get("store.mysql.database"), s.get("store.mysql.user"),
             s.get("store.mysql.password"), s.getInt("store.poolSize"), s.get("secrets.keyFile")),
@@ -191,19 +191,7 @@ public record TallyConfig(Http http, Store store, Queue queue, int compareInstan
         outbound(s),
         new Auth(s.oneOf("auth.mode", "closed", "open").equals("open"), s.getInt("auth.sessionHours"),
             s.oneOf("auth.metricsOpen", "false", "true").equals("true")),
-        eventLoops(s));
-  }
-
-  private static int defaultEventsPerSecond(Settings s) {
-    int n = s.getInt("events.maxPerSecond");
-    if (n < 0) throw new ConfigException("events.maxPerSecond must be 0 (no limit) or events a second, not " + n);
-    return n;
-  }
-
-  private static int eventLoops(Settings s) {
-    int n = s.getInt("vertx.eventLoops");
-    if (n < 0) throw new ConfigException("vertx.eventLoops must be 0 (one per core) or a number of threads, not " + n);
-    return n;
+        s.getZeroOrMore("vertx.eventLoops", "0 (one per core) or a number of threads"));
   }
 
   private static OutboundPolicy outbound(Settings s) {
