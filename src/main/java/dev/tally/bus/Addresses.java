@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String JOBS_SCHEDULED = PREFIX + "jobs.scheduled";
   /** Job: due now, to be checked (compare verticles, round-robin). */
   public static final String JOBS_DUE = PREFIX + "jobs.due";
+  /** JobChecked: a local queue's job was checked and its result goes to the store; its check's place is free (scheduler). */
+  public static final String JOBS_CHECKED = PREFIX + "jobs.checked";
   /** JobFinished: a job left the compare stage (final result recorded or rescheduled) (scheduler). */
   public static final String JOBS_FINISHED = PREFIX + "jobs.finished";
   /** Completion → Boolean (recorded now): a job's final result, written in group commits (result writer). */

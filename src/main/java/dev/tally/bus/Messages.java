@@ -30,6 +30,9 @@ public final class Messages {
   public record JobBatch(List<Job> jobs) {
   }
 
+  public record JobChecked(String jobId) {
+  }
+
   public record JobFinished(String jobId) {
   }
 
@@ -41,6 +44,6 @@ public final class Messages {
 
   /** Every message type, for codec registration. */
   public static final List<Class<?>> TYPES = List.of(IngestRequest.class, IngestReply.class, JobBatch.class,
-      JobFinished.class, TryRequest.class, RerunRequest.class, RerunReply.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class,
+      JobChecked.class, JobFinished.class, TryRequest.class, RerunRequest.class, RerunReply.class, ConfigChanged.class, Job.class, dev.tally.model.Result.class,
       dev.tally.store.ResultRepository.Completion.class);
 }

@@ -4,6 +4,7 @@ import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Failures;
 import dev.tally.bus.Messages.JobBatch;
+import dev.tally.bus.Messages.JobChecked;
 import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
 import dev.tally.model.Result;
@@ -132,6 +133,7 @@ public final class LocalJobQueue implements JobQueue {
   public Future<Boolean> complete(Job job, Result result) {
     boolean journaled = journaled(job);
     Completion completion = new Completion(job, result, journaled ? JobHome.JOURNAL : JobHome.STORE);
+    bus.send(Addresses.JOBS_CHECKED, new JobChecked(job.id()), Delivery.LOCAL);
     return bus.<Boolean>request(Addresses.RESULTS_RECORD, completion, Delivery.LOCAL)
         .map(Message::body)
         .onSuccess(v -> {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer side of the RocketMQ bridge: one simple consumer of a group, receiving jobs while fewer than
- * {@code maxInFlight} of its own are being checked, and handing each to the compare verticles over the event bus.
+ * {@code maxInFlight} of its own are being checked (see {@link CheckBudget}), and handing each to the compare verticles over the event bus.
  * A message stays invisible to other consumers while it is checked; if this node dies it is delivered again.
  */
 public final class RocketMqConsumerVerticle extends VerticleBase {
@@ -56,6 +56,7 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
             .build())
         .onSuccess(c -> {
           consumer = c;
+          queue.register(c, maxInFlight);
           LOG.info("rocketmq consumer of group {} on {}", group, topics);
           receiveLoop();
         });
@@ -72,13 +73,14 @@ public final class RocketMqConsumerVerticle extends VerticleBase {
 
   private void receiveLoop() {
     if (stopped) return;
-    if (queue.inFlight(consumer) >= maxInFlight) {
+    int room = queue.room(consumer);
+    if (room == 0) {
       vertx.setTimer(20, id -> receiveLoop());
       return;
     }
     // a message may hold up to a pack of jobs: ask for as many messages as the room takes full packs, at least one
-    int room = Math.max(1, Math.min(BATCH, (maxInFlight - queue.inFlight(consumer)) / JobPacks.MAX_JOBS));
-    Future<List<MessageView>> received = queue.onContext(consumer.receiveAsync(room, INVISIBLE));
+    int wanted = Math.max(1, Math.min(BATCH, room / JobPacks.MAX_JOBS));
+    Future<List<MessageView>> received = queue.onContext(consumer.receiveAsync(wanted, INVISIBLE));
     // a receive whose answer never comes must not stop this consumer for good
     received.timeout(AWAIT.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS)
         .onSuccess(messages -> {

@@ -67,8 +67,8 @@ public final class RocketMqJobQueue implements JobQueue {
   private final TallyConfig.RocketMq settings;
   private final ConfigCache config;
   private final ConcurrentHashMap<String, Receipt> inFlight = new ConcurrentHashMap<>();
-  /** In-flight jobs per consumer, so the priority consumers have a budget of their own. */
-  private final ConcurrentHashMap<SimpleConsumer, java.util.concurrent.atomic.AtomicInteger> perConsumer = new ConcurrentHashMap<>();
+  /** Deliveries taken per consumer, so the priority consumers have a budget of their own (see {@link CheckBudget}). */
+  private final ConcurrentHashMap<SimpleConsumer, CheckBudget> budgets = new ConcurrentHashMap<>();
   private final ClientServiceProvider provider = ClientServiceProvider.loadService();
   private Producer producer;
 
@@ -141,19 +141,40 @@ public final class RocketMqJobQueue implements JobQueue {
     return settings;
   }
 
-  int inFlight(SimpleConsumer consumer) {
-    var n = perConsumer.get(consumer);
-    return n == null ? 0 : n.get();
+  /** A consumer verticle's budget: at most {@code maxChecking} of its jobs checked at once. Call before it receives. */
+  void register(SimpleConsumer consumer, int maxChecking) {
+    budgets.put(consumer, new CheckBudget(maxChecking));
+  }
+
+  /** How many more jobs the consumer may receive now. */
+  int room(SimpleConsumer consumer) {
+    return budget(consumer).room();
+  }
+
+  private CheckBudget budget(SimpleConsumer consumer) {
+    CheckBudget budget = budgets.get(consumer);
+    if (budget == null) throw new IllegalStateException("consumer of group " + consumer.getConsumerGroup() + " not registered");
+    return budget;
   }
 
   /** A consumer verticle received this job's message; it is acknowledged when the job leaves the compare stage. */
   void received(Job job, Receipt receipt) {
-    perConsumer.computeIfAbsent(receipt.consumer(), c -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     metrics.count("tally_rocketmq_received_total", 1, "group", receipt.consumer().getConsumerGroup());
-    Receipt previous = inFlight.put(delivery(job), receipt);
+    String delivery = delivery(job);
+    Receipt previous = inFlight.put(delivery, receipt);
     // the same attempt delivered twice (a redelivery after a slow check, or a replayed event's duplicate): keep the
     // newest receipt, release the older one; whichever check of it ends first moves the job on
-    if (previous != null) release(previous);
+    if (previous != null) {
+      budget(previous.consumer()).released(delivery);
+      release(previous);
+    }
+    budget(receipt.consumer()).take(delivery);
+  }
+
+  /** The delivery's check is over: its place is free for another while it is recorded and acknowledged. */
+  private void checked(String delivery) {
+    Receipt receipt = inFlight.get(delivery);
+    if (receipt != null) budget(receipt.consumer()).checked(delivery);
   }
 
   @Override
@@ -172,11 +193,14 @@ public final class RocketMqJobQueue implements JobQueue {
   public Future<Void> reschedule(Job next) {
     // the receipt to acknowledge is the finished attempt's: the next attempt may already be received (its delay
     // ran out while this node was slow), and acknowledging its message before it is checked could lose it
-    return send(next).compose(v -> acknowledge(next.id() + "#" + (next.attempt() - 1)));
+    String finished = next.id() + "#" + (next.attempt() - 1);
+    checked(finished);
+    return send(next).compose(v -> acknowledge(finished));
   }
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
+    checked(delivery(job));
     return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, JobHome.BROKER), Delivery.LOCAL)
         .map(Message::body)
         .compose(recorded -> acknowledge(delivery(job)).map(recorded));
@@ -222,12 +246,12 @@ public final class RocketMqJobQueue implements JobQueue {
   private Future<Void> acknowledge(String delivery) {
     Receipt receipt = inFlight.remove(delivery);
     if (receipt == null) return Future.succeededFuture();
+    budget(receipt.consumer()).released(delivery);
     return release(receipt);
   }
 
   /** One job of the receipt's message is done with; the message is acknowledged with its last job. */
   private Future<Void> release(Receipt receipt) {
-    perConsumer.get(receipt.consumer()).decrementAndGet();
     metrics.count("tally_rocketmq_acked_total", 1, "group", receipt.consumer().getConsumerGroup());
     if (!receipt.release()) return Future.succeededFuture();
     return onContext(receipt.consumer().ackAsync(receipt.message));

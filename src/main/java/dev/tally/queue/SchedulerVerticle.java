@@ -3,6 +3,7 @@ package dev.tally.queue;
 import dev.tally.bus.Addresses;
 import dev.tally.bus.Delivery;
 import dev.tally.bus.Messages.JobBatch;
+import dev.tally.bus.Messages.JobChecked;
 import dev.tally.bus.Messages.JobFinished;
 import dev.tally.model.Job;
 import dev.tally.store.JobRepository;
@@ -10,27 +11,25 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Holds the local queue's jobs on timers and hands each one to the compare verticles when due, at most
- * {@code maxInFlight} at a time. One instance per node; all state is confined to its event loop.
+ * {@code maxInFlight} being checked at a time (see {@link CheckBudget}). One instance per node; all state is confined
+ * to its event loop.
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
   private final JobRepository repository;
   private final WaitingJobs waiting;
-  private final int maxInFlight;
   private final long orphanAfterMs;
   private final PriorityQueue<Job> byDueTime = new PriorityQueue<>(Comparator.comparingLong(Job::dueAt));
   private final Map<String, Job> queued = new HashMap<>();
-  private final Set<String> inFlight = new HashSet<>();
+  private final CheckBudget inFlight;
   private long timerId = -1;
   private long timerDueAt = Long.MAX_VALUE;
 
@@ -52,7 +51,7 @@ public final class SchedulerVerticle extends VerticleBase {
     this.depth = depth;
     this.repository = repository;
     this.waiting = waiting;
-    this.maxInFlight = maxInFlight;
+    this.inFlight = new CheckBudget(maxInFlight);
     this.orphanAfterMs = orphanAfterMs;
   }
 
@@ -62,11 +61,15 @@ public final class SchedulerVerticle extends VerticleBase {
       m.body().jobs().forEach(this::add);
       drain();
     });
-    var finished = vertx.eventBus().<JobFinished>consumer(Addresses.JOBS_FINISHED, m -> {
-      inFlight.remove(m.body().jobId());
+    var checked = vertx.eventBus().<JobChecked>consumer(Addresses.JOBS_CHECKED, m -> {
+      inFlight.checked(m.body().jobId());
       drain();
     });
-    return Future.all(scheduled.completion(), finished.completion())
+    var finished = vertx.eventBus().<JobFinished>consumer(Addresses.JOBS_FINISHED, m -> {
+      inFlight.released(m.body().jobId());
+      drain();
+    });
+    return Future.all(scheduled.completion(), checked.completion(), finished.completion())
         .compose(v -> repository.all())
         .map(pending -> {
           pending.forEach(job -> {
@@ -97,14 +100,14 @@ public final class SchedulerVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     int due = 0;
     for (Job job : byDueTime) if (job.dueAt() <= now) due++;
-    depth.set(queued.size(), due, inFlight.size());
+    depth.set(queued.size(), due, inFlight.held());
   }
 
   private Future<Void> adoptOrphans() {
     return repository.overdue(System.currentTimeMillis() - orphanAfterMs, 1000).<Void>map(overdue -> {
       int adopted = 0;
       for (Job job : overdue) {
-        if (queued.containsKey(job.id()) || inFlight.contains(job.id())) continue;
+        if (queued.containsKey(job.id()) || inFlight.holds(job.id())) continue;
         waiting.add(job);
         add(job);
         adopted++;
@@ -134,7 +137,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void add(Job job) {
     // a reschedule arrives for a job still counted in flight; a duplicate for one already queued
-    inFlight.remove(job.id());
+    inFlight.released(job.id());
     Job previous = queued.put(job.id(), job);
     if (previous != null) byDueTime.remove(previous);
     byDueTime.add(job);
@@ -142,20 +145,21 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void drain() {
     long now = System.currentTimeMillis();
-    while (inFlight.size() < maxInFlight && !byDueTime.isEmpty() && byDueTime.peek().dueAt() <= now) {
+    int room = inFlight.room();
+    while (room-- > 0 && !byDueTime.isEmpty() && byDueTime.peek().dueAt() <= now) {
       Job job = byDueTime.poll();
       queued.remove(job.id());
       waiting.remove(job);
-      inFlight.add(job.id());
+      inFlight.take(job.id());
       vertx.eventBus().send(Addresses.JOBS_DUE, job, Delivery.LOCAL);
     }
     // queued and in flight change here and are published at once; the due count waits for the next second
-    depth.set(queued.size(), depth.due(), inFlight.size());
+    depth.set(queued.size(), depth.due(), inFlight.held());
     armTimer(now);
   }
 
   private void armTimer(long now) {
-    if (byDueTime.isEmpty() || inFlight.size() >= maxInFlight) return;
+    if (byDueTime.isEmpty() || inFlight.room() == 0) return;
     long due = byDueTime.peek().dueAt();
     if (timerId >= 0 && timerDueAt <= due) return;
     if (timerId >= 0) vertx.cancelTimer(timerId);

@@ -53,6 +53,7 @@ class RocketMqReceiptTest {
     consumer = ClientServiceProvider.loadService().newSimpleConsumerBuilder()
         .setClientConfiguration(queue.clientConfiguration()).setConsumerGroup(run)
         .setSubscriptionExpressions(Map.of(run, FilterExpression.SUB_ALL)).setAwaitDuration(Duration.ofSeconds(2)).build();
+    queue.register(consumer, 16);
   }
 
   @AfterEach

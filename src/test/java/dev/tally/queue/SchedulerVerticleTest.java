@@ -1,0 +1,84 @@
+package dev.tally.queue;
+
+import static dev.tally.store.StoreFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.tally.bus.Addresses;
+import dev.tally.bus.Delivery;
+import dev.tally.bus.Messages.JobBatch;
+import dev.tally.bus.Messages.JobChecked;
+import dev.tally.bus.Messages.JobFinished;
+import dev.tally.bus.RecordCodec;
+import dev.tally.model.Event;
+import dev.tally.model.Ids;
+import dev.tally.model.Job;
+import dev.tally.store.JobRepository;
+import dev.tally.store.StoreFixture;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler's in-flight bound counts jobs being checked, not jobs whose results wait for the store. */
+class SchedulerVerticleTest {
+  private Vertx vertx;
+  private Pool pool;
+  private final BlockingQueue<Job> due = new LinkedBlockingQueue<>();
+  private final QueueDepth depth = new QueueDepth();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    RecordCodec.registerAll(vertx);
+    pool = StoreFixture.open(vertx, StoreFixture.h2());
+    await(vertx.eventBus().<Job>consumer(Addresses.JOBS_DUE, m -> due.add(m.body())).completion());
+    await(vertx.deployVerticle(new SchedulerVerticle(new JobRepository(vertx, pool), new WaitingJobs(), 1, 30_000, depth)));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    await(pool.close());
+    await(vertx.close());
+  }
+
+  private Job nextDue() throws InterruptedException {
+    Job job = due.poll(10, TimeUnit.SECONDS);
+    assertNotNull(job, "no job became due within 10 s");
+    return job;
+  }
+
+  @Test
+  void aCheckedJobsPlaceGoesToTheNextDueJobBeforeItsResultIsCommitted() throws Exception {
+    long now = System.currentTimeMillis();
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Event e = new Event("e" + i, "src", "UPDATE", Map.of("id", i), null, now, now);
+      jobs.add(new Job(Ids.job("e" + i, "t"), "t", e, String.valueOf(i), 1, now, now, List.of()));
+    }
+    vertx.eventBus().send(Addresses.JOBS_SCHEDULED, new JobBatch(jobs), Delivery.LOCAL);
+
+    Job first = nextDue();
+    // maxInFlight is 1: the next job comes only once the first one's check is over, not its commit
+    vertx.eventBus().send(Addresses.JOBS_CHECKED, new JobChecked(first.id()), Delivery.LOCAL);
+    Job second = nextDue();
+    vertx.eventBus().send(Addresses.JOBS_CHECKED, new JobChecked(second.id()), Delivery.LOCAL);
+    Job third = nextDue();
+    assertEquals(3, List.of(first.id(), second.id(), third.id()).stream().distinct().count());
+
+    // all three held until their results are committed
+    vertx.eventBus().send(Addresses.JOBS_FINISHED, new JobFinished(first.id()), Delivery.LOCAL);
+    vertx.eventBus().send(Addresses.JOBS_FINISHED, new JobFinished(second.id()), Delivery.LOCAL);
+    vertx.eventBus().send(Addresses.JOBS_FINISHED, new JobFinished(third.id()), Delivery.LOCAL);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (depth.inFlight() != 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    assertEquals(0, depth.inFlight(), "every job finished");
+  }
+}
