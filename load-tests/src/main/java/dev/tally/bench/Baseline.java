@@ -23,20 +23,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * The limit Tally is measured against: exactly the reads a MySQL-vs-Redis check needs, one primary-key SELECT
  * and one Redis GET per entity (both at once, as Tally reads the two sides), with the drivers Tally uses
  * (vertx-mysql-client, vertx-redis-client), Tally's default pool sizes (4 connections each) and Tally's
- * default concurrency ({@code queue.maxInFlight} 256 checks at once), and nothing else: no queue, no compare,
+ * concurrency ({@code queue.maxInFlight}, 256 checks at once unless set), and nothing else: no queue, no compare,
  * no store. Prepared statements are cached (the driver's own cache), which is the cheapest way the driver
  * offers to run one statement many times.
  *
  * <p>Run alone: {@code java -cp ... dev.tally.bench.Baseline <table> <redisKeyPrefix> <rows> <seconds>}.
  */
 public final class Baseline {
-  /** Tally's defaults: SqlSideReader.DEFAULT_POOL_SIZE (also the Redis side's), queue.maxInFlight. */
+  /** Tally's default: SqlSideReader.DEFAULT_POOL_SIZE (also the Redis side's). */
   public static final int POOL_SIZE = 4;
-  public static final int IN_FLIGHT = 256;
+  /**
+   * Tally's queue.maxInFlight: its default, or TALLY_QUEUE_MAX_IN_FLIGHT when that is set (the bench passes its
+   * environment to the Tally it starts, so both then run at the same concurrency).
+   */
+  public static final int IN_FLIGHT = inFlight(System.getenv("TALLY_QUEUE_MAX_IN_FLIGHT"));
   /** Tally's compare.instances default. */
   public static final int CONTEXTS = 2;
 
-  public record Outcome(long entities, long errors, double seconds) {
+  static int inFlight(String setting) {
+    if (setting == null || setting.isBlank()) return 256;
+    int n = Integer.parseInt(setting.trim());
+    if (n < CONTEXTS) throw new IllegalArgumentException("TALLY_QUEUE_MAX_IN_FLIGHT must be at least " + CONTEXTS + ", got " + n);
+    return n;
+  }
+
+  static final int WARM_UP_ROUND_SECONDS = 5;
+  static final int MAX_WARM_UP_ROUNDS = 12;
+
+  /** {@code jitCores}: what the JIT used in the last warm-up round, in cores. */
+  public record Outcome(long entities, long errors, double seconds, int warmUpSeconds, double jitCores) {
     public double readsPerSecond() {
       return entities / seconds;
     }
@@ -67,15 +82,28 @@ public final class Baseline {
     this.select = mysql.preparedQuery("SELECT `id`, `status`, `amount`, `updated_at` FROM `" + table + "` WHERE (`id` = ?) LIMIT 2");
   }
 
-  /** Reads for {@code seconds} with {@link #IN_FLIGHT} entities in flight; a short warm-up first is not counted. */
+  /**
+   * Reads for {@code seconds} with {@link #IN_FLIGHT} entities in flight, after a warm-up that is not counted: rounds
+   * of {@link #WARM_UP_ROUND_SECONDS} until this JVM's JIT has settled ({@link Jit}), at most
+   * {@link #MAX_WARM_UP_ROUNDS}, as Tally is warmed up.
+   */
   public Outcome run(int seconds) throws Exception {
-    runFor(2);
+    long self = ProcessHandle.current().pid();
+    int rounds = 0;
+    double jitCores;
+    do {
+      double jitBefore = Jit.compilerCpuSeconds(self);
+      long roundStart = System.nanoTime();
+      runFor(WARM_UP_ROUND_SECONDS);
+      jitCores = (Jit.compilerCpuSeconds(self) - jitBefore) / ((System.nanoTime() - roundStart) / 1e9);
+      rounds++;
+    } while (jitCores >= Jit.SETTLED_CORES && rounds < MAX_WARM_UP_ROUNDS);
     done.set(0);
     errors.set(0);
     long start = System.nanoTime();
     runFor(seconds);
     double took = (System.nanoTime() - start) / 1e9;
-    return new Outcome(done.get(), errors.get(), took);
+    return new Outcome(done.get(), errors.get(), took, rounds * WARM_UP_ROUND_SECONDS, jitCores);
   }
 
   private void runFor(int seconds) throws Exception {

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  * The end-to-end benchmark (run by {@code load-tests/bench}, which builds, starts the services and passes the
  * options below): a 100,000-row table with its Redis and OpenSearch copies; the baseline's reads/s; then, per
  * path, Tally as a child process checking the table against Redis on every event, driven as fast as it takes
- * events, then at half the rate it reached. Prints the figures and, last, one line:
+ * events, then at half the rate it reached; then the baseline again, the limit being the mean of the two. Prints
+ * the figures and, last, one line:
  * {@code bench: ratio=<results/s / baseline reads/s> p99_ms=<p99 at half rate> rss_mb=<peak RSS> lost=<n> duplicated=<n>}.
  *
  * <p>Options: {@code --seconds N --path embedded|kafka-rocketmq|both --run-id ID --jar tally.jar --run-dir DIR
@@ -26,7 +27,8 @@ import java.util.concurrent.Callable;
 public final class Bench {
   /** How long a phase's verdicts may make no progress before the rest is counted lost. */
   private static final long STALL_MS = 60_000;
-  private static final int WARM_UP_SECONDS = 5;
+  private static final int WARM_UP_ROUND_SECONDS = 10;
+  private static final int MAX_WARM_UP_ROUNDS = 9;
 
   private final Map<String, String> options;
   private final int seconds;
@@ -34,9 +36,13 @@ public final class Bench {
   private final Path runDir;
   private final Fixture fixture;
   private final Vertx vertx = Vertx.vertx();
-  private final StringBuilder tableRows = new StringBuilder();
 
-  record PathFigures(String path, double ratio, double p99HalfMs, double rssMb, long lost, long duplicated) {}
+  /** One path's figures; its ratio waits for the second baseline. {@code row} is its RESULTS.md row, "%s" for the baseline and ratio cells. */
+  record PathFigures(String path, double resultsPerSecond, double p99HalfMs, double rssMb, long lost, long duplicated, String row) {
+    double ratio(double baselineReadsPerSecond) {
+      return resultsPerSecond / baselineReadsPerSecond;
+    }
+  }
 
   Bench(Map<String, String> options) {
     this.options = options;
@@ -81,31 +87,51 @@ public final class Bench {
     say("fixture: table test.%s, Redis keys %s<id>, index %s (%d rows each) in %.1f s", fixture.table, fixture.redisPrefix,
         fixture.index, fixture.rows, (System.currentTimeMillis() - t) / 1000.0);
     List<PathFigures> figures = new ArrayList<>();
+    double before;
+    double after;
     try {
-      say("baseline: %s", Quiet.await());
-      Baseline baseline = new Baseline(vertx, fixture.table, fixture.redisPrefix, fixture.rows);
-      Baseline.Outcome limit = baseline.run(seconds);
-      baseline.close();
-      say("baseline: %.0f reads/s (one PK SELECT + one GET per entity, pools %d+%d, %d in flight; %d entities in %.1f s, %d errors)",
-          limit.readsPerSecond(), Baseline.POOL_SIZE, Baseline.POOL_SIZE, Baseline.IN_FLIGHT, limit.entities(), limit.seconds(), limit.errors());
+      before = baseline("baseline");
       String path = options.get("path");
-      if (path.equals("embedded") || path.equals("both")) figures.add(runPath("embedded", limit.readsPerSecond(), esUrl));
-      if (path.equals("kafka-rocketmq") || path.equals("both")) figures.add(runPath("kafka-rocketmq", limit.readsPerSecond(), esUrl));
+      if (path.equals("embedded") || path.equals("both")) figures.add(runPath("embedded", before, esUrl));
+      if (path.equals("kafka-rocketmq") || path.equals("both")) figures.add(runPath("kafka-rocketmq", before, esUrl));
+      // the machine's speed drifts over minutes (other tenants, steal time): the limit is read on both sides of Tally
+      after = baseline("baseline again");
     } finally {
       if (!options.containsKey("keep")) fixture.drop(vertx, esUrl);
     }
-    say("RESULTS.md rows (date | commit | path | seconds | baseline reads/s | accepted/s | results/s | ratio | "
-        + "p50 / p99 / max ms | p99 ms at half rate | CPU s per 1k events | peak RSS MB | lost | duplicated | load average):%n%s", tableRows);
+    double limit = (before + after) / 2;
+    say("baseline: %.0f reads/s before Tally, %.0f after; the ratio is over their mean, %.0f reads/s", before, after, limit);
+    StringBuilder rows = new StringBuilder();
+    for (PathFigures f : figures) {
+      say("[%s] ratio %.3f (%.0f results/s ÷ %.0f reads/s)", f.path(), f.ratio(limit), f.resultsPerSecond(), limit);
+      rows.append(String.format(Locale.ROOT, f.row(), String.format(Locale.ROOT, "%.0f (%.0f / %.0f)", limit, before, after),
+          String.format(Locale.ROOT, "%.3f", f.ratio(limit))));
+    }
+    say("RESULTS.md rows (date | commit | path | seconds | baseline reads/s (before / after) | accepted/s | results/s | ratio | "
+        + "p50 / p99 / max ms | p99 ms at half rate | CPU s per 1k events | peak RSS MB | lost | duplicated | load average):%n%s", rows);
     for (PathFigures f : figures.subList(1, figures.size())) {
-      System.out.printf(Locale.ROOT, "%s: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", f.path(), f.ratio(),
+      System.out.printf(Locale.ROOT, "%s: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", f.path(), f.ratio(limit),
           Latency.beyond(f.p99HalfMs()), f.rssMb(), f.lost(), f.duplicated());
     }
     PathFigures first = figures.get(0);
     System.out.flush();
     System.err.flush();
-    System.out.printf(Locale.ROOT, "bench: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", first.ratio(),
+    System.out.printf(Locale.ROOT, "bench: ratio=%.3f p99_ms=%.1f rss_mb=%.0f lost=%d duplicated=%d%n", first.ratio(limit),
         Latency.beyond(first.p99HalfMs()), first.rssMb(), first.lost(), first.duplicated());
     return 0;
+  }
+
+  /** The baseline's reads/s, after the machine is quiet and the baseline warmed up. */
+  private double baseline(String label) throws Exception {
+    say("%s: %s", label, Quiet.await());
+    Baseline baseline = new Baseline(vertx, fixture.table, fixture.redisPrefix, fixture.rows);
+    Baseline.Outcome limit = baseline.run(seconds);
+    baseline.close();
+    say("%s: warm-up %d s (its JIT at %.2f of a core in the last round)", label, limit.warmUpSeconds(), limit.jitCores());
+    say("%s: %.0f reads/s (one PK SELECT + one GET per entity, pools %d+%d, %d in flight; %d entities in %.1f s, %d errors)",
+        label, limit.readsPerSecond(), Baseline.POOL_SIZE, Baseline.POOL_SIZE, Baseline.IN_FLIGHT, limit.entities(), limit.seconds(),
+        limit.errors());
+    return limit.readsPerSecond();
   }
 
   private PathFigures runPath(String path, double baselineReadsPerSecond, String esUrl) throws Exception {
@@ -139,15 +165,14 @@ public final class Bench {
           : new HttpLoad(tally.base, "bench-events", tally.token(), fixture.rows)) {
         Counts counts = new Counts();
         // warm-up: the JIT, the pools, the statement caches; its verdicts are awaited and checked too
-        Phase warm = phase(tally, task, counts, () -> load.closedLoop(WARM_UP_SECONDS));
-        say("[%s] warm-up: %d events accepted, %d verdicts", path, warm.accepted, warm.verdicts);
+        WarmUp warm = warmUp(path, tally, task, counts, load);
 
         Phase full = phase(tally, task, counts, () -> load.closedLoop(seconds));
-        double ratio = full.resultsPerSecond() / baselineReadsPerSecond;
+        double ratio = full.resultsPerSecond() / baselineReadsPerSecond;  // against the first baseline, until the second is in
         say("[%s] full speed: %d events accepted in %.1f s = %.0f events accepted/s; %d busy (503) answers, %d failed requests%s",
             path, full.accepted, full.load.seconds(), full.load.acceptedPerSecond(), full.load.busy(), full.load.failed(),
             full.load.lastFailure == null ? "" : " (last: " + full.load.lastFailure + ")");
-        say("[%s] full speed: %d verdicts (%d PASS, %d FAIL, %d ERROR) in %.1f s from first accept to last verdict = %.0f results/s = %.3f of the baseline",
+        say("[%s] full speed: %d verdicts (%d PASS, %d FAIL, %d ERROR) in %.1f s from first accept to last verdict = %.0f results/s = %.3f of the first baseline",
             path, full.verdicts, full.pass, full.fail, full.error, full.verdictSeconds(), full.resultsPerSecond(), ratio);
         say("[%s] full speed: end-to-end latency (%s) p50 %s ms, p99 %s ms, max %s ms (%d observations)", path,
             kafka ? "consumed from Kafka -> result committed" : "accepted -> result committed",
@@ -161,18 +186,19 @@ public final class Bench {
             path, halfRate, half.accepted, half.verdicts, ms(half.latency.p50Ms()), ms(half.latency.p99Ms()), half.cpuPer1000());
 
         double rss = tally.peakRssMb();
-        long errors = full.load.failed() + half.load.failed() + warm.load.failed() + full.error + half.error + warm.error;
+        long errors = full.load.failed() + half.load.failed() + warm.failed() + full.error + half.error + warm.errors();
         say("[%s] peak RSS %.0f MB; errors %d (failed requests %d, ERROR verdicts %d); lost %d; duplicated %d", path, rss, errors,
-            full.load.failed() + half.load.failed() + warm.load.failed(), full.error + half.error + warm.error, counts.lost, counts.duplicated);
-        tableRows.append(String.format(Locale.ROOT,
-            "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.3f | %s / %s / %s | %s | %.2f | %.0f | %d | %d | %s |%n",
+            full.load.failed() + half.load.failed() + warm.failed(), full.error + half.error + warm.errors(), counts.lost, counts.duplicated);
+        // the baseline and ratio cells are filled in once the second baseline is in
+        String row = String.format(Locale.ROOT,
+            "| %s | %s | %s | %d | %%s | %.0f | %.0f | %%s | %s / %s / %s | %s | %.2f | %.0f | %d | %d | %s |%n",
             Instant.now().toString().substring(0, 16).replace('T', ' '), options.getOrDefault("commit", "?"), path, seconds,
-            baselineReadsPerSecond, full.load.acceptedPerSecond(), full.resultsPerSecond(), ratio, ms(full.latency.p50Ms()),
+            full.load.acceptedPerSecond(), full.resultsPerSecond(), ms(full.latency.p50Ms()),
             ms(full.latency.p99Ms()), ms(full.latency.maxMs()), ms(half.latency.p99Ms()), full.cpuPer1000(), rss, counts.lost,
-            counts.duplicated, load1));
-        if (full.error + half.error + warm.error > 0) say("[%s] ERROR verdicts, the latest: %s", path, latestErrors(tally, task));
+            counts.duplicated, load1);
+        if (full.error + half.error + warm.errors() > 0) say("[%s] ERROR verdicts, the latest: %s", path, latestErrors(tally, task));
         if (options.containsKey("jfr")) say("[%s] JFR recording: %s (written when Tally stops)", path, dir.resolve("tally.jfr"));
-        return new PathFigures(path, ratio, half.latency.p99Ms(), rss, counts.lost, counts.duplicated);
+        return new PathFigures(path, full.resultsPerSecond(), half.latency.p99Ms(), rss, counts.lost, counts.duplicated, row);
       }
     } finally {
       if (kafka && !options.containsKey("keep")) dropDatabase(storeDb);
@@ -215,6 +241,30 @@ public final class Bench {
   }
 
   /** What one phase measured: events handed over, verdicts for them, when the last came, latency, CPU. */
+  /**
+   * Full-speed rounds of {@link #WARM_UP_ROUND_SECONDS} (each awaited to its last verdict) until Tally's JIT has
+   * settled ({@link Jit}), at most {@link #MAX_WARM_UP_ROUNDS}. Answers the rounds' failed requests and ERROR verdicts.
+   */
+  private WarmUp warmUp(String path, TallyProcess tally, String task, Counts counts, Load load) throws Exception {
+    long failed = 0;
+    long errors = 0;
+    for (int round = 1; round <= MAX_WARM_UP_ROUNDS; round++) {
+      double jitBefore = tally.compilerCpuSeconds();
+      long start = System.nanoTime();
+      Phase warm = phase(tally, task, counts, () -> load.closedLoop(WARM_UP_ROUND_SECONDS));
+      double jitCores = (tally.compilerCpuSeconds() - jitBefore) / ((System.nanoTime() - start) / 1e9);
+      say("[%s] warm-up round %d: %d events accepted, %d verdicts; Tally's JIT at %.2f of a core", path, round,
+          warm.accepted, warm.verdicts, jitCores);
+      failed += warm.load.failed();
+      errors += warm.error;
+      if (jitCores < Jit.SETTLED_CORES) break;
+    }
+    return new WarmUp(failed, errors);
+  }
+
+  record WarmUp(long failed, long errors) {
+  }
+
   static final class Phase {
     Load.Tally load;
     long accepted;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TallyProcess implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final long CLOCK_TICKS = clockTicks();
+  static final long CLOCK_TICKS = clockTicks();
 
   public final String base;
   private final Process process;
@@ -158,6 +158,11 @@ public final class TallyProcess implements AutoCloseable {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields[0] is field 3 (state): utime is field 14, stime field 15
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+  }
+
+  /** CPU seconds Tally's JIT compiler threads have used so far. */
+  public double compilerCpuSeconds() {
+    return Jit.compilerCpuSeconds(pid());
   }
 
   /** The process's peak resident set (VmHWM), in MiB. */
