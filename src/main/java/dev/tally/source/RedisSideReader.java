@@ -69,7 +69,7 @@ public final class RedisSideReader implements SideReader {
     }
     String query = verb + " " + key;
     List<Object> params = List.of(key);
-    return Future.<Void>succeededFuture()
+    return OnContext.start(vertx)
         .compose(nothing -> redis.send(Request.cmd(command).arg(key))) // a closed client may throw
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> toRead(response, spec.valueType(), path, key, query, params, start))
@@ -111,7 +111,7 @@ public final class RedisSideReader implements SideReader {
     String pattern = glob(RedisSourceOptions.key(dataSource, prefix == null ? "" : prefix)) + "*";
     Map<String, String> found = new LinkedHashMap<>();
     int[] rounds = {0};
-    return Future.<Void>succeededFuture()
+    return OnContext.start(vertx)
         .compose(nothing -> RedisSourceOptions.mode(dataSource) == RedisMode.CLUSTER
             ? masters().compose(masters -> eachMaster(masters, 0, pattern, found, rounds))
             : list(redis, pattern, found, rounds))
@@ -196,7 +196,7 @@ public final class RedisSideReader implements SideReader {
 
   /** Sends one command on this data source's connections, bounded by its time-out: a repair Tally applies itself. */
   public Future<Response> send(Request request) {
-    return Future.<Void>succeededFuture()
+    return OnContext.start(vertx)
         .compose(nothing -> redis.send(request))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }

@@ -49,6 +49,7 @@ abstract class SqlSideReader implements SideReader {
     }
   }
 
+  private final Vertx vertx;
   private final DataSource dataSource;
   private final SqlDialect dialect;
   private final Pool pool;
@@ -59,6 +60,7 @@ abstract class SqlSideReader implements SideReader {
 
   /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
   SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
+    this.vertx = vertx;
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.timeoutMs = dataSource.timeoutOrDefault();
@@ -74,7 +76,7 @@ abstract class SqlSideReader implements SideReader {
     if (plan.error() != null) return Future.succeededFuture(SideRead.failed(plan.error(), null, List.of(), tookMs(start)));
     List<Object> params = new ArrayList<>();
     String[] sql = {plan.draft()};
-    return Future.<Void>succeededFuture()
+    return OnContext.start(vertx)
         .compose(nothing -> columnsOf(spec.table())) // a closed pool may throw: it must still end as a failed side
         .compose(columns -> {
           sql[0] = checkedSql(spec, plan, columns);
@@ -153,7 +155,7 @@ abstract class SqlSideReader implements SideReader {
   @Override
   public Future<Catalog> catalog(String of, String prefix) {
     if (of != null && !SqlNames.isTableName(of)) return Future.failedFuture("table '" + of + "' is not a valid name");
-    return Future.<Void>succeededFuture()
+    return OnContext.start(vertx)
         .compose(nothing -> pool.preparedQuery(dialect.tablesQuery(Catalog.MAX_NAMES + 1))
             .execute(Tuple.of(prefix == null ? "" : prefix, prefix == null ? "" : prefix)))
         .compose(rows -> {

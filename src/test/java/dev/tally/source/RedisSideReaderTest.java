@@ -70,6 +70,11 @@ class RedisSideReaderTest extends SideReaderContractTest {
     return new RedisSideReader(vertx, dataSource(1));
   }
 
+  @Test
+  void aTimedOutReadAnswersOnTheEventLoopThatAskedForIt() throws Exception {
+    assertTimeOutAnswersOnTheAskingEventLoop(port -> new RedisSideReader(vertx, dataSource(port)));
+  }
+
   @Override
   protected SideSpec spec() {
     return spec("str:#{id}", ValueType.STRING, null);

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tally.model.Event;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,35 @@ abstract class SideReaderContractTest {
       assertTrue(failure.getMessage().contains("connection refused"), failure.getMessage());
     } finally {
       Await.result(unreachable.close());
+    }
+  }
+
+  /**
+   * A read's time-out is a timer of the event loop that asked for the read, and its failed side is answered there. A
+   * chain with no context would schedule the time-out on Netty's global executor instead: a hand-off to another
+   * thread, and its wake-up, for every read. The server is a listener that accepts connections and never answers, so
+   * every read ends in its time-out.
+   */
+  protected void assertTimeOutAnswersOnTheAskingEventLoop(java.util.function.IntFunction<SideReader> readerOfPort)
+      throws Exception {
+    io.vertx.core.net.NetServer silent = vertx.createNetServer().connectHandler(socket -> { });
+    int port = Await.result(silent.listen(0, "127.0.0.1")).actualPort();
+    SideReader reader = readerOfPort.apply(port);
+    try {
+      Context context = ((VertxInternal) vertx).createEventLoopContext();
+      java.util.concurrent.CompletableFuture<String> answeredOn = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<String> askedOn = new java.util.concurrent.CompletableFuture<>();
+      context.runOnContext(v -> {
+        askedOn.complete(Thread.currentThread().getName());
+        reader.read(spec(), event(Map.of("id", foundId()))).onComplete(done -> {
+          assertTrue(done.succeeded() && done.result().failed(), "a side that does not answer fails the side");
+          answeredOn.complete(Thread.currentThread().getName());
+        });
+      });
+      assertEquals(askedOn.get(10, TimeUnit.SECONDS), answeredOn.get(10, TimeUnit.SECONDS));
+    } finally {
+      Await.result(reader.close());
+      Await.result(silent.close());
     }
   }
 

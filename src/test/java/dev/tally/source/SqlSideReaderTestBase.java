@@ -121,6 +121,11 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
     return newReader(dataSource(1, user()));
   }
 
+  @Test
+  void aTimedOutReadAnswersOnTheEventLoopThatAskedForIt() throws Exception {
+    assertTimeOutAnswersOnTheAskingEventLoop(port -> newReader(dataSource(port, user())));
+  }
+
   @Override
   protected SideSpec spec() {
     return spec("id = #{id}", List.of("id", "code"));
