@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The limit Tally is measured against: exactly the reads a MySQL-vs-Redis check needs, one primary-key SELECT
  * and one Redis GET per entity (both at once, as Tally reads the two sides), with the drivers Tally uses
- * (vertx-mysql-client, vertx-redis-client), Tally's default pool sizes (4 connections each) and Tally's
+ * (vertx-mysql-client, vertx-redis-client), Tally's default pool sizes (8 connections each) and Tally's
  * concurrency ({@code queue.maxInFlight}, 256 checks at once unless set), and nothing else: no queue, no compare,
  * no store. Prepared statements are cached (the driver's own cache), which is the cheapest way the driver
  * offers to run one statement many times.
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Baseline {
   /** Tally's default: SqlSideReader.DEFAULT_POOL_SIZE (also the Redis side's). */
-  public static final int POOL_SIZE = 4;
+  public static final int POOL_SIZE = 8;
   /**
    * Tally's queue.maxInFlight: its default, or TALLY_QUEUE_MAX_IN_FLIGHT when that is set (the bench passes its
    * environment to the Tally it starts, so both then run at the same concurrency).
