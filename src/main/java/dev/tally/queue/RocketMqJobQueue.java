@@ -200,10 +200,11 @@ public final class RocketMqJobQueue implements JobQueue {
 
   @Override
   public Future<Boolean> complete(Job job, Result result) {
-    checked(delivery(job));
+    String delivery = delivery(job);
+    checked(delivery);
     return vertx.eventBus().<Boolean>request(Addresses.RESULTS_RECORD, new Completion(job, result, JobHome.BROKER), Delivery.LOCAL)
         .map(Message::body)
-        .compose(recorded -> acknowledge(delivery(job)).map(recorded));
+        .compose(recorded -> acknowledge(delivery).map(recorded));
   }
 
   @Override

@@ -25,9 +25,7 @@ final class Jit {
         try {
           String comm = Files.readString(task.resolve("comm")).trim();
           if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) continue;
-          String stat = Files.readString(task.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          ticks += TallyProcess.cpuTicks(Files.readString(task.resolve("stat")));
         } catch (IOException | RuntimeException gone) {
           // a compiler thread that ended meanwhile: the JVM starts and stops them as the queue grows and shrinks
         }

@@ -154,10 +154,14 @@ public final class TallyProcess implements AutoCloseable {
 
   /** User + system CPU seconds of the Tally process so far (/proc/pid/stat fields 14 and 15). */
   public double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+    return cpuTicks(Files.readString(Path.of("/proc/" + pid() + "/stat"))) / (double) CLOCK_TICKS;
+  }
+
+  /** utime + stime, in clock ticks, of a process's or thread's {@code stat} line. */
+  static long cpuTicks(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields[0] is field 3 (state): utime is field 14, stime field 15
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** CPU seconds Tally's JIT compiler threads have used so far. */
