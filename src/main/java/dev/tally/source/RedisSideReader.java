@@ -48,6 +48,70 @@ public final class RedisSideReader implements SideReader {
     this.timeoutMs = dataSource.timeoutOrDefault();
     this.address = RedisSourceOptions.address(dataSource);
     this.redis = Redis.createClient(vertx, RedisSourceOptions.options(dataSource, MySqlSideReader.DEFAULT_POOL_SIZE));
+    int connections = dataSource.poolSize() == null ? MySqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize();
+    // a cluster's keys live on several masters, and one batch goes to one connection
+    this.batches = RedisSourceOptions.mode(dataSource) == RedisMode.CLUSTER ? null
+        : new ReadBatches<>(connections, MAX_BATCH, this::sendAll);
+  }
+
+  /** The most commands sent in one batch. */
+  static final int MAX_BATCH = 64;
+
+  /** One command's answer in a batch: its reply (null for nil), or why it failed. */
+  private record Answer(Response reply, Throwable error) {
+  }
+
+  private final ReadBatches<Request, Answer> batches;
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * A read's command. Outside a cluster, the commands that wait for a connection go together, written at once on
+   * one connection (a pipeline: see {@link ReadBatches}), each with its own reply.
+   */
+  private Future<Response> sendRead(Request request) {
+    if (batches == null) return redis.send(request);
+    return batches.read(request).compose(a -> a.error() == null ? Future.succeededFuture(a.reply()) : Future.failedFuture(a.error()));
+  }
+
+  /**
+   * Sends the commands as one batch. The client fails a whole batch for one error reply (WRONGTYPE on one key),
+   * so a failed batch is sent again command by command, and each read gets its own reply or error.
+   */
+  private Future<List<Answer>> sendAll(List<Request> requests) {
+    if (requests.size() == 1) return one(requests.get(0)).map(Collections::singletonList);
+    writes.incrementAndGet();
+    return redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(replies -> {
+          List<Answer> answers = new ArrayList<>(replies.size());
+          for (Response reply : replies) answers.add(new Answer(reply, null));
+          return answers;
+        })
+        .recover(failed -> {
+          List<Future<Answer>> each = new ArrayList<>(requests.size());
+          for (Request request : requests) each.add(one(request));
+          return Future.join(each).map(all -> {
+            List<Answer> answers = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) answers.add(all.resultAt(i));
+            return answers;
+          });
+        });
+  }
+
+  private Future<Answer> one(Request request) {
+    writes.incrementAndGet();
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(reply -> new Answer(reply, null))
+        .otherwise(error -> new Answer(null, error));
+  }
+
+  /** Batches and single commands written so far (for tests). */
+  long writes() {
+    return writes.get();
+  }
+
+  /** Reads waiting for a batch to end (for tests). */
+  int waiting() {
+    return batches == null ? 0 : batches.waitingCount();
   }
 
   @Override
@@ -70,7 +134,7 @@ public final class RedisSideReader implements SideReader {
     String query = verb + " " + key;
     List<Object> params = List.of(key);
     return OnContext.start(vertx)
-        .compose(nothing -> redis.send(Request.cmd(command).arg(key))) // a closed client may throw
+        .compose(nothing -> sendRead(Request.cmd(command).arg(key))) // a closed client may throw
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> toRead(response, spec.valueType(), path, key, query, params, start))
         .otherwise(error -> SideRead.failed(describe(error), query, params, tookMs(start)));

@@ -63,6 +63,7 @@ abstract class SqlSideReader implements SideReader {
   private final String address;
   private final Map<String, CachedColumns> columnCache = new ConcurrentHashMap<>();
   private volatile Future<UnaryOperator<String>> guard;
+  private final java.util.concurrent.atomic.AtomicLong statementsRun = new java.util.concurrent.atomic.AtomicLong();
 
   /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
   SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
@@ -85,10 +86,13 @@ abstract class SqlSideReader implements SideReader {
     return OnContext.start(vertx)
         .compose(nothing -> columnsOf(spec.table())) // a closed pool may throw: it must still end as a failed side
         .compose(columns -> {
-          sql[0] = checkedSql(spec, plan, columns);
+          Checked statement = checked(spec, plan, columns);
+          sql[0] = statement.sql();
           Tuple tuple = bind(plan.where(), columns, event, params);
-          return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql[0])).execute(tuple))
-              .map(rows -> toRead(rows, spec, plan.names(), columns, sql[0], params, start));
+          Future<List<Row>> rows = statement.lookup() != null
+              ? statement.lookup().read(tuple.getValue(0))
+              : run(sql[0], tuple).map(SqlSideReader::listOf);
+          return rows.map(found -> toRead(found, spec, plan.names(), columns, sql[0], params, start));
         })
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .otherwise(error -> {
@@ -101,8 +105,11 @@ abstract class SqlSideReader implements SideReader {
   private record Plan(SqlWhere where, List<String> names, String draft, String error) {
   }
 
-  /** A plan's statement as checked against one catalog (the columns' own spelling). */
-  private record Checked(Plan plan, Map<String, SqlColumn> columns, String sql) {
+  /**
+   * A plan's statement as checked against one catalog (the columns' own spelling), and its batched form when the
+   * side is a key lookup (see {@link KeyLookup}), else null.
+   */
+  private record Checked(Plan plan, Map<String, SqlColumn> columns, String sql, KeyLookup lookup) {
   }
 
   private static final int MAX_PLANS = 1024;
@@ -124,16 +131,154 @@ abstract class SqlSideReader implements SideReader {
     return plan;
   }
 
-  private String checkedSql(SideSpec spec, Plan plan, Map<String, SqlColumn> columns) {
+  private Checked checked(SideSpec spec, Plan plan, Map<String, SqlColumn> columns) {
     Checked known = checked.get(spec);
-    if (known != null && known.plan() == plan && known.columns() == columns) return known.sql();
+    if (known != null && known.plan() == plan && known.columns() == columns) return known;
     checkColumns(spec, plan.names(), plan.where(), columns);
     // the catalog's spelling, so a quoted name matches however the configuration wrote it
     String sql = select(spec, plan.names(), plan.where(), name -> dialect.selected(column(columns, name)),
         name -> dialect.quote(column(columns, name).name()));
+    SqlColumn key = lookupKey(spec, plan.where(), columns);
+    KeyLookup lookup = key == null ? null : new KeyLookup(spec, plan.names(), columns, key, sql);
     if (checked.size() >= MAX_PLANS) checked.clear();
-    checked.put(spec, new Checked(plan, columns, sql));
-    return sql;
+    Checked made = new Checked(plan, columns, sql, lookup);
+    checked.put(spec, made);
+    return made;
+  }
+
+  /** The integer types whose values a batched lookup can match back to its keys exactly. */
+  private static final java.util.Set<String> LOOKUP_KEY_TYPES = java.util.Set.of("smallint", "mediumint", "int", "integer",
+      "bigint");
+
+  /**
+   * The column of a side that reads one row by one integer column ({@code id = #{id}}), which can be batched; null
+   * for any other side. Integers only: a string key may match under the column's collation ('a' = 'A ') a row
+   * whose value is not the key, which could not be told apart when the rows come back; and not TINYINT, which
+   * MySQL's BOOLEAN is.
+   */
+  private static SqlColumn lookupKey(SideSpec spec, SqlWhere where, Map<String, SqlColumn> columns) {
+    if (spec.isList() || where.params().size() != 1 || where.params().get(0).column() == null) return null;
+    String name = where.params().get(0).column();
+    String condition = where.sql();
+    if (!condition.equals(name + " = ?") && !condition.equals("? = " + name)) return null;
+    SqlColumn column = column(columns, name);
+    return column != null && LOOKUP_KEY_TYPES.contains(column.dataType()) ? column : null;
+  }
+
+  /** The most keys of one batched lookup; also the largest IN list, so the statements prepared stay few. */
+  static final int MAX_LOOKUP_BATCH = 64;
+
+  /**
+   * The batched form of a key lookup: {@code SELECT <fields>, <key> FROM <table> WHERE <key> IN (?, ...)}, run by
+   * {@link ReadBatches} when reads wait for a connection. Each key gets the rows whose key column equals it, as its
+   * own statement would have read them; the IN list is padded to a power of two with the last key, so at most seven
+   * statements are prepared per side. A batch whose rows reach its LIMIT (a key of many rows) is read again key by
+   * key, so every key still sees whether it has no, one or several rows.
+   */
+  private final class KeyLookup {
+    private final String single;
+    private final String selectFrom;
+    private final String keyColumn;
+    private final int keyIndex;
+    private final ReadBatches<Object, List<Row>> batches;
+
+    KeyLookup(SideSpec spec, List<String> names, Map<String, SqlColumn> columns, SqlColumn key, String single) {
+      this.single = single;
+      List<String> selected = new ArrayList<>();
+      int index = -1;
+      for (int i = 0; i < names.size(); i++) {
+        SqlColumn c = column(columns, names.get(i));
+        selected.add(dialect.selected(c));
+        if (c.name().equalsIgnoreCase(key.name())) index = i;
+      }
+      if (index < 0) {
+        selected.add(dialect.quote(key.name()));
+        index = selected.size() - 1;
+      }
+      this.keyIndex = index;
+      this.keyColumn = dialect.quote(key.name());
+      String schema = SqlNames.schemaOf(spec.table());
+      String table = schema == null ? dialect.quote(spec.table()) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(spec.table()));
+      this.selectFrom = "SELECT " + String.join(", ", selected) + " FROM " + table;
+      int connections = dataSource.poolSize() == null ? DEFAULT_POOL_SIZE : dataSource.poolSize();
+      this.batches = new ReadBatches<>(connections, MAX_LOOKUP_BATCH, this::batch);
+    }
+
+    Future<List<Row>> read(Object key) {
+      return batches.read(key);
+    }
+
+    private Future<List<List<Row>>> batch(List<Object> keys) {
+      if (keys.size() == 1) return one(keys.get(0)).map(List::of);
+      int size = Integer.highestOneBit(keys.size() - 1) << 1;
+      int limit = 2 * size;
+      Tuple tuple = Tuple.tuple();
+      StringBuilder in = new StringBuilder();
+      for (int i = 0; i < size; i++) {
+        tuple.addValue(keys.get(Math.min(i, keys.size() - 1)));
+        in.append(i == 0 ? "" : ", ").append(dialect.placeholder(i + 1));
+      }
+      String sql = selectFrom + " WHERE " + keyColumn + " IN (" + in + ") LIMIT " + limit;
+      return SqlSideReader.this.run(sql, tuple)
+          .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .compose(rows -> rows.size() >= limit ? oneByOne(keys) : Future.succeededFuture(byKey(keys, rows)));
+    }
+
+    private Future<List<Row>> one(Object key) {
+      return SqlSideReader.this.run(single, Tuple.of(key)).timeout(timeoutMs, TimeUnit.MILLISECONDS).map(SqlSideReader::listOf);
+    }
+
+    private Future<List<List<Row>>> oneByOne(List<Object> keys) {
+      List<Future<List<Row>>> each = new ArrayList<>(keys.size());
+      for (Object key : keys) each.add(one(key));
+      return Future.all(each).map(all -> {
+        List<List<Row>> answers = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) answers.add(all.resultAt(i));
+        return answers;
+      });
+    }
+
+    private List<List<Row>> byKey(List<Object> keys, RowSet<Row> rows) {
+      Map<String, List<Row>> found = new java.util.HashMap<>();
+      for (Row row : rows) {
+        List<Row> same = found.computeIfAbsent(integerKey(row.getValue(keyIndex)), k -> new ArrayList<>(2));
+        if (same.size() < 2) same.add(row); // as its own statement's LIMIT 2 would have
+      }
+      List<List<Row>> answers = new ArrayList<>(keys.size());
+      for (Object key : keys) answers.add(key == null ? List.of() : found.getOrDefault(integerKey(key), List.of()));
+      return answers;
+    }
+  }
+
+  /** An integer value, bound or read, as one spelling: Integer 7, Long 7 and Numeric 7 are the same key. */
+  static String integerKey(Object value) {
+    if (value instanceof Numeric n) value = n.bigDecimalValue();
+    if (value instanceof BigDecimal d) return d.stripTrailingZeros().toPlainString();
+    return String.valueOf(value);
+  }
+
+  private static List<Row> listOf(RowSet<Row> rows) {
+    List<Row> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return list;
+  }
+
+  /** A read's statement, run read-only with the statement time-out. */
+  private Future<RowSet<Row>> run(String sql, Tuple tuple) {
+    statementsRun.incrementAndGet();
+    return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql)).execute(tuple));
+  }
+
+  /** Statements the reads have run, batched or not (for tests). */
+  long statementsRun() {
+    return statementsRun.get();
+  }
+
+  /** Key lookups waiting for a batch to end (for tests). */
+  int lookupsWaiting() {
+    int n = 0;
+    for (Checked c : checked.values()) n += c.lookup() == null ? 0 : c.lookup().batches.waitingCount();
+    return n;
   }
 
   /** How reads run read-only with a statement time-out, asked of the server once (again after a failure). */
@@ -283,7 +428,7 @@ abstract class SqlSideReader implements SideReader {
     return tuple;
   }
 
-  private SideRead toRead(RowSet<Row> rows, SideSpec spec, List<String> names, Map<String, SqlColumn> columns,
+  private SideRead toRead(List<Row> rows, SideSpec spec, List<String> names, Map<String, SqlColumn> columns,
                           String sql, List<Object> params, long start) {
     if (spec.isList()) {
       if (rows.size() > MAX_LIST_ROWS) {
@@ -298,7 +443,7 @@ abstract class SqlSideReader implements SideReader {
     if (rows.size() > 1) {
       return SideRead.failed("expected one row, got " + rows.size() + " or more", sql, frozen(params), tookMs(start));
     }
-    return SideRead.found(values(rows.iterator().next(), names, columns), sql, frozen(params), tookMs(start));
+    return SideRead.found(values(rows.get(0), names, columns), sql, frozen(params), tookMs(start));
   }
 
   private Map<String, Object> values(Row row, List<String> names, Map<String, SqlColumn> columns) {

@@ -59,6 +59,16 @@ class MySqlSideReaderTest extends SqlSideReaderTestBase {
   }
 
   @Override
+  protected List<String> lockTable(String name) {
+    return List.of("LOCK TABLES " + name + " WRITE");
+  }
+
+  @Override
+  protected String unlockTables() {
+    return "UNLOCK TABLES";
+  }
+
+  @Override
   protected String slowView(String name) {
     return "CREATE VIEW " + name + " AS SELECT id, SLEEP(1) AS s FROM " + table;
   }

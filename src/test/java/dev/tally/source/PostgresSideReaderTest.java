@@ -144,6 +144,16 @@ class PostgresSideReaderTest extends SqlSideReaderTestBase {
   }
 
   @Override
+  protected List<String> lockTable(String name) {
+    return List.of("BEGIN", "LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE");
+  }
+
+  @Override
+  protected String unlockTables() {
+    return "COMMIT";
+  }
+
+  @Override
   protected String slowView(String name) {
     return "CREATE VIEW " + name + " AS SELECT id, length(pg_sleep(1)::text) AS s FROM " + table;
   }

@@ -177,6 +177,72 @@ class RedisSideReaderTest extends SideReaderContractTest {
     assertFalse(missing.found());
   }
 
+  /**
+   * Starts {@code reads} on a reader of two connections while the server is paused, so all but the first two wait
+   * for a connection; answers them all once the pause ends.
+   */
+  private List<SideRead> whilePaused(RedisSideReader batching, List<SideSpec> specs, List<Object> ids) {
+    Await.result(admin.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500).arg("ALL")));
+    List<io.vertx.core.Future<SideRead>> started = new java.util.ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) started.add(batching.read(specs.get(i), event(Map.of("id", ids.get(i)))));
+    long deadline = System.currentTimeMillis() + 1500;
+    while (batching.waiting() < ids.size() - 2 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+    assertEquals(ids.size() - 2, batching.waiting(), "reads waiting for a connection");
+    return started.stream().map(Await::result).toList();
+  }
+
+  @Test
+  void readsWaitingForAConnectionAreSentTogetherEachWithItsOwnReply() {
+    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379));
+    try {
+      assertTrue(read(batching, spec(), Map.of("id", 1)).found());
+      long before = batching.writes();
+      List<SideSpec> specs = new java.util.ArrayList<>();
+      List<Object> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        specs.add(i % 2 == 0 ? spec("str:#{id}", ValueType.STRING, null) : spec("hash:#{id}", ValueType.HASH, null));
+        ids.add(i % 4 < 2 ? 1 : 2);
+      }
+      List<SideRead> done = whilePaused(batching, specs, ids);
+      for (int i = 0; i < 40; i++) {
+        SideRead read = done.get(i);
+        assertNull(read.error(), read.error());
+        if (i % 4 == 0) assertEquals(Map.of("$", "hello"), read.values());
+        if (i % 4 == 1) assertEquals(Map.of("id", "1", "amount", "12.50"), read.values());
+        if (i % 4 >= 2) assertFalse(read.found(), "key " + read.query());
+        assertEquals(List.of(prefix + (i % 2 == 0 ? "str:" : "hash:") + ids.get(i)), read.params());
+      }
+      assertEquals(2 + 1, batching.writes() - before, "two commands alone, then the 38 others in one batch");
+    } finally {
+      Await.result(batching.close());
+    }
+  }
+
+  @Test
+  void anErrorReplyInABatchFailsOnlyItsOwnRead() {
+    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379));
+    try {
+      long before = batching.writes();
+      List<SideSpec> specs = new java.util.ArrayList<>();
+      List<Object> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        specs.add(i == 6 ? spec("str:#{id}", ValueType.HASH, null) : spec("str:#{id}", ValueType.STRING, null));
+        ids.add(1);
+      }
+      List<SideRead> done = whilePaused(batching, specs, ids);
+      for (int i = 0; i < 10; i++) {
+        if (i == 6) {
+          assertTrue(done.get(i).error().contains("WRONGTYPE"), done.get(i).error());
+        } else {
+          assertEquals(Map.of("$", "hello"), done.get(i).values(), String.valueOf(done.get(i).error()));
+        }
+      }
+      assertEquals(2 + 1 + 8, batching.writes() - before, "the failed batch sent again command by command");
+    } finally {
+      Await.result(batching.close());
+    }
+  }
+
   @Test
   void wrongTypeFailsTheSide() {
     SideRead read = read("str:#{id}", ValueType.HASH, null, 1);

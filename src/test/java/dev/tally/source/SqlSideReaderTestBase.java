@@ -9,7 +9,10 @@ import dev.tally.model.DataSource;
 import dev.tally.model.DataSourceKind;
 import dev.tally.model.SideRead;
 import dev.tally.model.SideSpec;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,6 +95,113 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
     assertEquals("A-1", read.values().get("code"));
     assertTrue(read.query().endsWith(" IN (" + (kind() == DataSourceKind.POSTGRES ? "$1" : "?") + ", 99) AND NOT "
         + (kind() == DataSourceKind.POSTGRES ? "\"code\"" : "`code`") + " LIKE 'Z%') LIMIT 2"), read.query());
+  }
+
+  /** Statements, run on one connection, after which reads of {@code name} wait (a write lock). */
+  protected abstract List<String> lockTable(String name);
+
+  /** The statement that ends {@link #lockTable}. */
+  protected abstract String unlockTables();
+
+  /**
+   * Starts reads while {@code name} is locked, so that all but the first two of each side (as many as the data
+   * source has connections) wait for one to end; unlocks once {@code waiting} reads wait, and answers them all.
+   */
+  private List<SideRead> whileLocked(SqlSideReader reader, String name, int waiting, List<Future<SideRead>> reads,
+                                     java.util.function.Supplier<List<Future<SideRead>>> start) {
+    SqlConnection lock = Await.result(admin.getConnection());
+    try {
+      for (String statement : lockTable(name)) Await.result(lock.query(statement).execute());
+      reads.addAll(start.get());
+      long deadline = System.currentTimeMillis() + 5000;
+      while (reader.lookupsWaiting() < waiting && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+      assertEquals(waiting, reader.lookupsWaiting(), "reads waiting for a connection");
+    } finally {
+      Await.result(lock.query(unlockTables()).execute());
+      Await.result(lock.close());
+    }
+    List<SideRead> done = new ArrayList<>();
+    for (Future<SideRead> read : reads) done.add(Await.result(read));
+    return done;
+  }
+
+  @Test
+  void keyLookupsWaitingForAConnectionAreReadTogetherEachSeeingItsOwnRows() {
+    SqlSideReader batching = (SqlSideReader) newReader(dataSource(port(), user()));
+    SideSpec byId = spec("id = #{id}", List.of("id", "code"));
+    SideSpec byGroup = spec("#{g} = grp", List.of("code"));
+    long[] ids = {1, 2, 3, 999};
+    int[] groups = {7, 8, 9, 8};
+    try {
+      String single = read(batching, byId, Map.of("id", 1)).query(); // the catalog, cached
+      assertEquals("C-3", read(batching, byGroup, Map.of("g", 8)).values().get("code"));
+      long before = batching.statementsRun();
+      List<SideRead> done = whileLocked(batching, table, 40 - 2 + 8 - 2, new ArrayList<>(), () -> {
+        List<Future<SideRead>> started = new ArrayList<>();
+        for (int i = 0; i < 40; i++) started.add(batching.read(byId, event(Map.of("id", ids[i % 4]))));
+        for (int i = 0; i < 8; i++) started.add(batching.read(byGroup, event(Map.of("g", groups[i % 4]))));
+        return started;
+      });
+      for (int i = 0; i < 40; i++) {
+        SideRead read = done.get(i);
+        assertNull(read.error(), read.error());
+        assertEquals(single, read.query(), "each read shows the statement that reads it alone");
+        assertEquals(List.of(ids[i % 4]), read.params());
+        if (ids[i % 4] == 999) {
+          assertFalse(read.found());
+        } else {
+          assertEquals(ids[i % 4], ((Number) read.values().get("id")).longValue());
+          assertEquals(List.of("A-1", "B-2", "C-3").get(i % 4), read.values().get("code"));
+        }
+      }
+      for (int i = 0; i < 8; i++) {
+        SideRead read = done.get(40 + i);
+        switch (groups[i % 4]) {
+          case 7 -> assertEquals("expected one row, got 2 or more", read.error());
+          case 8 -> assertEquals("C-3", read.values().get("code"));
+          default -> assertFalse(read.found() || read.failed(), String.valueOf(read.error()));
+        }
+      }
+      // two reads of each side ran alone (two holding the connections, two queued in the pool); the 44 others
+      // waited, and came in one statement per side
+      assertEquals(6, batching.statementsRun() - before, "statements run for 48 reads");
+    } finally {
+      Await.result(batching.close());
+    }
+  }
+
+  @Test
+  void aBatchOfKeysWithManyRowsIsReadAgainKeyByKey() {
+    String many = table + "_many";
+    StringBuilder rows = new StringBuilder();
+    for (int id = 1; id <= 40; id++) rows.append(id == 1 ? "" : ", ").append("(").append(id).append(", 5)");
+    Await.result(admin.query("CREATE TABLE " + many + " (id BIGINT PRIMARY KEY, grp INT)").execute());
+    SqlSideReader batching = (SqlSideReader) newReader(dataSource(port(), user()));
+    try {
+      Await.result(admin.query("INSERT INTO " + many + " VALUES " + rows + ", (41, 6)").execute());
+      SideSpec byGroup = new SideSpec("ds-sql", many, "grp = #{g}", List.of("id"), null, null, null, null, null, null);
+      assertEquals(41L, ((Number) read(batching, byGroup, Map.of("g", 6)).values().get("id")).longValue());
+      int[] groups = {5, 6, 4};
+      long before = batching.statementsRun();
+      List<SideRead> done = whileLocked(batching, many, 7, new ArrayList<>(), () -> {
+        List<Future<SideRead>> started = new ArrayList<>();
+        for (int i = 0; i < 9; i++) started.add(batching.read(byGroup, event(Map.of("g", groups[i % 3]))));
+        return started;
+      });
+      for (int i = 0; i < 9; i++) {
+        SideRead read = done.get(i);
+        switch (groups[i % 3]) {
+          case 5 -> assertEquals("expected one row, got 2 or more", read.error());
+          case 6 -> assertEquals(41L, ((Number) read.values().get("id")).longValue());
+          default -> assertFalse(read.found() || read.failed(), String.valueOf(read.error()));
+        }
+      }
+      // two alone, the batch of the seven others (its LIMIT of 16 reached by group 5), then those seven alone
+      assertEquals(2 + 1 + 7, batching.statementsRun() - before);
+    } finally {
+      Await.result(batching.close());
+      Await.result(admin.query("DROP TABLE IF EXISTS " + many).execute());
+    }
   }
 
   @BeforeAll
