@@ -19,6 +19,9 @@ public final class Activity {
   private final RateWindow window = new RateWindow(LIVE_WINDOW_SECONDS);
   private final Timer eventToResult;
   private final Timer jobWait;
+  private final Timer resultsCommit;
+  /** How long one transaction of recorded results took, from its start to its commit. */
+  public static final String RESULTS_COMMIT = "tally_results_commit_seconds";
 
   public Activity(Metrics metrics) {
     this.metrics = metrics;
@@ -28,6 +31,13 @@ public final class Activity {
     metrics.describe(JOB_WAIT, "time from a job being due to its check starting: its wait in this node's queue or the broker");
     eventToResult = metrics.fineTimer(EVENT_TO_RESULT);
     jobWait = metrics.fineTimer(JOB_WAIT);
+    metrics.describe(RESULTS_COMMIT, "time of one store transaction recording a batch of final results (a group commit)");
+    resultsCommit = metrics.fineTimer(RESULTS_COMMIT);
+  }
+
+  /** One group commit of results ended (committed or not) after {@code nanos}. */
+  public void resultsCommitted(long nanos) {
+    resultsCommit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public Metrics metrics() {

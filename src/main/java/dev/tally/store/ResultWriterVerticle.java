@@ -30,8 +30,12 @@ public final class ResultWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    GroupCommit<Completion, Boolean> writes = new GroupCommit<>(vertx, MAX_BATCH, batch -> results.recordAll(batch)
-        .onFailure(err -> LOG.warn("could not record {} results: {}", batch.size(), err.getMessage())));
+    GroupCommit<Completion, Boolean> writes = new GroupCommit<>(vertx, MAX_BATCH, batch -> {
+      long started = System.nanoTime();
+      return results.recordAll(batch)
+          .onComplete(done -> activity.resultsCommitted(System.nanoTime() - started))
+          .onFailure(err -> LOG.warn("could not record {} results: {}", batch.size(), err.getMessage()));
+    });
     return vertx.eventBus().<Completion>consumer(Addresses.RESULTS_RECORD, message -> writes.submit(List.of(message.body()))
         .onSuccess(recorded -> {
           if (recorded.get(0)) countRecorded(message.body().result(), System.currentTimeMillis());

@@ -124,6 +124,10 @@ class OpsEndpointsTest {
     assertTrue(after.lines().filter(l -> l.startsWith("tally_job_wait_seconds_bucket{")).count() > 20, after);
     double waitMax = sample(after, "tally_job_wait_seconds_max");
     assertTrue(waitMax >= 0 && waitMax < 20, "wait max " + waitMax);
+    // the results went in group commits: at least one, at most one per result, each timed
+    double commits = sample(after, "tally_results_commit_seconds_count") - sample(before, "tally_results_commit_seconds_count");
+    assertTrue(commits >= 1 && commits <= sample(after, "tally_results_total") - sample(before, "tally_results_total"), after);
+    assertTrue(after.lines().filter(l -> l.startsWith("tally_results_commit_seconds_bucket{")).count() > 20, after);
     // every check timed once, every side read once per check
     assertEquals(5, sample(after, "tally_compare_seconds_count", ofTask) - sample(before, "tally_compare_seconds_count", ofTask));
     String ofMysql = "data_source=\"" + mysql + "\"";
