@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * {@code bench: ratio=<results/s / baseline reads/s> p99_ms=<p99 at half rate> rss_mb=<peak RSS> lost=<n> duplicated=<n>}.
  *
  * <p>Options: {@code --seconds N --path embedded|kafka-rocketmq|both --run-id ID --jar tally.jar --run-dir DIR
- * --commit SHA [--rows N] [--port P] [--es-url URL] [--jfr] [--keep]}.
+ * --commit SHA [--rows N] [--port P] [--es-url URL] [--jfr] [--keep] [--batched]}.
  */
 public final class Bench {
   /** How long a phase's verdicts may make no progress before the rest is counted lost. */
@@ -57,7 +57,7 @@ public final class Bench {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
       String name = args[i].substring(2);
-      boolean flag = name.equals("jfr") || name.equals("keep");
+      boolean flag = name.equals("jfr") || name.equals("keep") || name.equals("batched");
       options.put(name, flag ? "true" : args[++i]);
     }
     for (String required : List.of("run-id", "jar", "run-dir", "path")) {
@@ -91,6 +91,7 @@ public final class Bench {
     double after;
     try {
       before = baseline("baseline");
+      if (options.containsKey("batched")) batchedLimit = baseline("batched baseline", BATCHED_BASELINE);
       String path = options.get("path");
       if (path.equals("embedded") || path.equals("both")) figures.add(runPath("embedded", before, esUrl));
       if (path.equals("kafka-rocketmq") || path.equals("both")) figures.add(runPath("kafka-rocketmq", before, esUrl));
@@ -101,6 +102,12 @@ public final class Bench {
     }
     double limit = (before + after) / 2;
     say("baseline: %.0f reads/s before Tally, %.0f after; the ratio is over their mean, %.0f reads/s", before, after, limit);
+    if (batchedLimit > 0) {
+      for (PathFigures f : figures) {
+        say("[%s] %.3f of the batched reads' limit (%.0f results/s ÷ %.0f reads/s in batches of %d)", f.path(),
+            f.resultsPerSecond() / batchedLimit, f.resultsPerSecond(), batchedLimit, BATCHED_BASELINE);
+      }
+    }
     StringBuilder rows = new StringBuilder();
     for (PathFigures f : figures) {
       say("[%s] ratio %.3f (%.0f results/s ÷ %.0f reads/s)", f.path(), f.ratio(limit), f.resultsPerSecond(), limit);
@@ -121,15 +128,24 @@ public final class Bench {
     return 0;
   }
 
+  /** Entities per batch of the opt-in batched baseline ({@code --batched}). */
+  static final int BATCHED_BASELINE = 32;
+  private double batchedLimit;
+
   /** The baseline's reads/s, after the machine is quiet and the baseline warmed up. */
   private double baseline(String label) throws Exception {
+    return baseline(label, 1);
+  }
+
+  private double baseline(String label, int batch) throws Exception {
     say("%s: %s", label, Quiet.await());
-    Baseline baseline = new Baseline(vertx, fixture.table, fixture.redisPrefix, fixture.rows);
+    Baseline baseline = new Baseline(vertx, fixture.table, fixture.redisPrefix, fixture.rows, batch);
     Baseline.Outcome limit = baseline.run(seconds);
     baseline.close();
     say("%s: warm-up %d s (its JIT at %.2f of a core in the last round)", label, limit.warmUpSeconds(), limit.jitCores());
-    say("%s: %.0f reads/s (one PK SELECT + one GET per entity, pools %d+%d, %d in flight; %d entities in %.1f s, %d errors)",
-        label, limit.readsPerSecond(), Baseline.POOL_SIZE, Baseline.POOL_SIZE, Baseline.IN_FLIGHT, limit.entities(), limit.seconds(),
+    say("%s: %.0f reads/s (%s, pools %d+%d, %d in flight; %d entities in %.1f s, %d errors)",
+        label, limit.readsPerSecond(), batch == 1 ? "one PK SELECT + one GET per entity"
+            : "one SELECT ... IN and one batch of GETs per " + batch + " entities", Baseline.POOL_SIZE, Baseline.POOL_SIZE, Baseline.IN_FLIGHT, limit.entities(), limit.seconds(),
         limit.errors());
     return limit.readsPerSecond();
   }
