@@ -34,9 +34,16 @@ class RedisSideReaderTest extends SideReaderContractTest {
   private static final int DB = 13;
 
   static DataSource dataSource(int port) {
-    return new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", port, null, null, null,
-        DB, null, null, 2000, 2, null, null, null, null, null, null, null, 0L, 0L);
+    return dataSource(port, 2000);
   }
+
+  static DataSource dataSource(int port, int timeoutMs) {
+    return new DataSource("ds-redis", "redis", DataSourceKind.REDIS, "127.0.0.1", port, null, null, null,
+        DB, null, null, timeoutMs, 2, null, null, null, null, null, null, null, 0L, 0L);
+  }
+
+  /** How long the batching tests pause the server; their reader's time-out is well past it. */
+  private static final int PAUSE_MS = 3000;
 
   @BeforeAll
   void createKeys() {
@@ -182,18 +189,20 @@ class RedisSideReaderTest extends SideReaderContractTest {
    * for a connection; answers them all once the pause ends.
    */
   private List<SideRead> whilePaused(RedisSideReader batching, List<SideSpec> specs, List<Object> ids) {
-    Await.result(admin.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500).arg("ALL")));
+    Await.result(admin.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(PAUSE_MS).arg("ALL")));
     List<io.vertx.core.Future<SideRead>> started = new java.util.ArrayList<>();
     for (int i = 0; i < ids.size(); i++) started.add(batching.read(specs.get(i), event(Map.of("id", ids.get(i)))));
-    long deadline = System.currentTimeMillis() + 1500;
-    while (batching.waiting() < ids.size() - 2 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+    long deadline = System.currentTimeMillis() + PAUSE_MS;
+    while (batching.waiting() < ids.size() - 2 && System.currentTimeMillis() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+    }
     assertEquals(ids.size() - 2, batching.waiting(), "reads waiting for a connection");
     return started.stream().map(Await::result).toList();
   }
 
   @Test
   void readsWaitingForAConnectionAreSentTogetherEachWithItsOwnReply() {
-    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379));
+    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379, 10 * PAUSE_MS));
     try {
       assertTrue(read(batching, spec(), Map.of("id", 1)).found());
       long before = batching.writes();
@@ -220,7 +229,7 @@ class RedisSideReaderTest extends SideReaderContractTest {
 
   @Test
   void anErrorReplyInABatchFailsOnlyItsOwnRead() {
-    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379));
+    RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379, 10 * PAUSE_MS));
     try {
       long before = batching.writes();
       List<SideSpec> specs = new java.util.ArrayList<>();

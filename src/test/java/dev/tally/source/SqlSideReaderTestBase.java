@@ -114,7 +114,9 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
       for (String statement : lockTable(name)) Await.result(lock.query(statement).execute());
       reads.addAll(start.get());
       long deadline = System.currentTimeMillis() + 5000;
-      while (reader.lookupsWaiting() < waiting && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+      while (reader.lookupsWaiting() < waiting && System.currentTimeMillis() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+      }
       assertEquals(waiting, reader.lookupsWaiting(), "reads waiting for a connection");
     } finally {
       Await.result(lock.query(unlockTables()).execute());
