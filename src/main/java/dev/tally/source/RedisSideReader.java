@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads one key: GET for STRING and JSON values, HGETALL for hashes. The key is the data source's
@@ -48,10 +49,9 @@ public final class RedisSideReader implements SideReader {
     this.timeoutMs = dataSource.timeoutOrDefault();
     this.address = RedisSourceOptions.address(dataSource);
     this.redis = Redis.createClient(vertx, RedisSourceOptions.options(dataSource, MySqlSideReader.DEFAULT_POOL_SIZE));
-    int connections = dataSource.poolSize() == null ? MySqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize();
     // a cluster's keys live on several masters, and one batch goes to one connection
     this.batches = RedisSourceOptions.mode(dataSource) == RedisMode.CLUSTER ? null
-        : new ReadBatches<>(connections, MAX_BATCH, this::sendAll);
+        : new ReadBatches<>(SqlSettings.connections(dataSource), MAX_BATCH, this::sendAll);
   }
 
   /** The most commands sent in one batch. */
@@ -62,7 +62,7 @@ public final class RedisSideReader implements SideReader {
   }
 
   private final ReadBatches<Request, Answer> batches;
-  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
 
   /**
    * A read's command. Outside a cluster, the commands that wait for a connection go together, written at once on

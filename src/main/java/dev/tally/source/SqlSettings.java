@@ -27,9 +27,14 @@ final class SqlSettings {
     return ssl;
   }
 
+  /** The connections a SQL or Redis data source gets per node: its {@code poolSize}, else the default. */
+  static int connections(DataSource dataSource) {
+    return dataSource.poolSize() == null ? SqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize();
+  }
+
   static PoolOptions poolOptions(DataSource dataSource) {
     return new PoolOptions()
-        .setMaxSize(dataSource.poolSize() == null ? SqlSideReader.DEFAULT_POOL_SIZE : dataSource.poolSize())
+        .setMaxSize(connections(dataSource))
         .setConnectionTimeout(dataSource.timeoutOrDefault())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }

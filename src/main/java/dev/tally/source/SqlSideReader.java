@@ -17,12 +17,15 @@ import io.vertx.sqlclient.data.Numeric;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -63,7 +66,7 @@ abstract class SqlSideReader implements SideReader {
   private final String address;
   private final Map<String, CachedColumns> columnCache = new ConcurrentHashMap<>();
   private volatile Future<UnaryOperator<String>> guard;
-  private final java.util.concurrent.atomic.AtomicLong statementsRun = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong statementsRun = new AtomicLong();
 
   /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
   SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
@@ -139,7 +142,10 @@ abstract class SqlSideReader implements SideReader {
     String sql = select(spec, plan.names(), plan.where(), name -> dialect.selected(column(columns, name)),
         name -> dialect.quote(column(columns, name).name()));
     SqlColumn key = lookupKey(spec, plan.where(), columns);
-    KeyLookup lookup = key == null ? null : new KeyLookup(spec, plan.names(), columns, key, sql);
+    // the catalog is read again every minute: the same statement keeps its batches, and their bound on connections
+    KeyLookup lookup = key == null ? null
+        : known != null && known.lookup() != null && known.sql().equals(sql) ? known.lookup()
+        : new KeyLookup(spec, plan.names(), columns, key, sql);
     if (checked.size() >= MAX_PLANS) checked.clear();
     Checked made = new Checked(plan, columns, sql, lookup);
     checked.put(spec, made);
@@ -147,7 +153,7 @@ abstract class SqlSideReader implements SideReader {
   }
 
   /** The integer types whose values a batched lookup can match back to its keys exactly. */
-  private static final java.util.Set<String> LOOKUP_KEY_TYPES = java.util.Set.of("smallint", "mediumint", "int", "integer",
+  private static final Set<String> LOOKUP_KEY_TYPES = Set.of("smallint", "mediumint", "int", "integer",
       "bigint");
 
   /**
@@ -197,11 +203,8 @@ abstract class SqlSideReader implements SideReader {
       }
       this.keyIndex = index;
       this.keyColumn = dialect.quote(key.name());
-      String schema = SqlNames.schemaOf(spec.table());
-      String table = schema == null ? dialect.quote(spec.table()) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(spec.table()));
-      this.selectFrom = "SELECT " + String.join(", ", selected) + " FROM " + table;
-      int connections = dataSource.poolSize() == null ? DEFAULT_POOL_SIZE : dataSource.poolSize();
-      this.batches = new ReadBatches<>(connections, MAX_LOOKUP_BATCH, this::batch);
+      this.selectFrom = "SELECT " + String.join(", ", selected) + " FROM " + quotedTable(spec.table());
+      this.batches = new ReadBatches<>(SqlSettings.connections(dataSource), MAX_LOOKUP_BATCH, this::batch);
     }
 
     Future<List<Row>> read(Object key) {
@@ -239,7 +242,7 @@ abstract class SqlSideReader implements SideReader {
     }
 
     private List<List<Row>> byKey(List<Object> keys, RowSet<Row> rows) {
-      Map<String, List<Row>> found = new java.util.HashMap<>();
+      Map<String, List<Row>> found = new HashMap<>();
       for (Row row : rows) {
         List<Row> same = found.computeIfAbsent(integerKey(row.getValue(keyIndex)), k -> new ArrayList<>(2));
         if (same.size() < 2) same.add(row); // as its own statement's LIMIT 2 would have
@@ -348,11 +351,15 @@ abstract class SqlSideReader implements SideReader {
       if (!SqlNames.isIdentifier(field)) throw new IllegalArgumentException("field '" + field + "' is not a valid name");
       quoted.add(quote.apply(field));
     }
-    String schema = SqlNames.schemaOf(spec.table());
-    String table = schema == null ? dialect.quote(spec.table()) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(spec.table()));
     // the parser's output, not the configured text: quoted columns, the dialect's placeholders
-    return "SELECT " + String.join(", ", quoted) + " FROM " + table
+    return "SELECT " + String.join(", ", quoted) + " FROM " + quotedTable(spec.table())
         + " WHERE (" + where.sql(whereColumn, dialect::placeholder) + ") LIMIT " + (spec.isList() ? MAX_LIST_ROWS + 1 : 2);
+  }
+
+  /** {@code table} or {@code schema.table}, each part quoted. */
+  private String quotedTable(String table) {
+    String schema = SqlNames.schemaOf(table);
+    return schema == null ? dialect.quote(table) : dialect.quote(schema) + "." + dialect.quote(SqlNames.tableOf(table));
   }
 
   private static String configError(IllegalArgumentException e) {
