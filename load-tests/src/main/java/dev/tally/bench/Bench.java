@@ -178,7 +178,7 @@ public final class Bench {
     try (TallyProcess tally = TallyProcess.start(Path.of(options.get("jar")), dir, port, javaOpts, settings)) {
       String task = configure(tally, kafka, esUrl);
       try (Load load = kafka ? new KafkaLoad("bench-" + runId + "-canal", fixture.table, fixture.rows, () -> verdictsNow(tally, task))
-          : new HttpLoad(tally.base, "bench-events", tally.token(), fixture.rows)) {
+          : new HttpLoad(vertx, tally.base, "bench-events", tally.token(), fixture.rows)) {
         Counts counts = new Counts();
         // warm-up: the JIT, the pools, the statement caches; its verdicts are awaited and checked too
         WarmUp warm = warmUp(path, tally, task, counts, load);
