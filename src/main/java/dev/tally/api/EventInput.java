@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,8 @@ import java.util.Set;
  */
 final class EventInput {
   private static final Set<String> FIELDS = Set.of("id", "op", "data", "before", "occurredAt");
+  /** One string per usual op, shared by every event that names it (a queued event holds its op until checked). */
+  private static final Map<String, String> USUAL_OPS = Map.of("INSERT", "INSERT", "UPDATE", "UPDATE", "DELETE", "DELETE");
   /**
    * Most fields in an event's {@code data} or {@code before}: a row has at most 4,096 columns in MySQL (1,600 in
    * PostgreSQL), and every field of an accepted event is kept with its job and handed to the comparison.
@@ -68,7 +71,7 @@ final class EventInput {
     if (before != null && !before.isNull() && !before.isObject()) throw new ValidationException(prefix + "before", "must be a JSON object");
     if (before != null && before.isObject()) requireFewFields(before, prefix + "before");
     long now = System.currentTimeMillis();
-    return new Event(id(node.get("id"), prefix), sourceId, op.asText(), map(data),
+    return new Event(id(node.get("id"), prefix), sourceId, USUAL_OPS.getOrDefault(op.asText(), op.asText()), map(data),
         before == null || before.isNull() ? null : map(before), occurredAt(node.get("occurredAt"), prefix, now), now);
   }
 
@@ -100,9 +103,16 @@ final class EventInput {
     throw new ValidationException(prefix + "occurredAt", "not a time", "epoch milliseconds or ISO-8601 like 2026-01-02T03:04:05Z");
   }
 
+  /**
+   * The row as a map in the fields' order, its table sized to them: Jackson's map has 16 slots whatever its size,
+   * and up to queue.maxWaiting events wait in the heap (a one-field row: one slot, 24 bytes of table instead of 80).
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(JsonNode node) {
-    return Json.MAPPER.convertValue(node, Map.class);
+    Map<String, Object> converted = Json.MAPPER.convertValue(node, Map.class);
+    Map<String, Object> sized = new LinkedHashMap<>(Math.max(1, converted.size()), 1f);
+    sized.putAll(converted);
+    return sized;
   }
 
   private static String strip(String prefix) {

@@ -1,12 +1,15 @@
 package dev.tally.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tally.model.Event;
+import dev.tally.model.Json;
 import dev.tally.model.ValidationException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -38,5 +41,27 @@ class EventInputTest {
     ValidationException before = assertThrows(ValidationException.class,
         () -> parse("{\"op\":\"UPDATE\",\"data\":{\"id\":1},\"before\":" + row(EventInput.MAX_FIELDS + 1) + "}"));
     assertEquals("before", before.field());
+  }
+
+  @Test
+  void keepsARowsFieldsInTheirOrderAsJacksonReadsThem() throws Exception {
+    String row = "{\"b\":1,\"a\":\"x\",\"c\":{\"d\":[1,2.5]},\"e\":1.5,\"f\":null,\"g\":true,\"h\":12345678901}";
+    Event event = parse("{\"op\":\"UPDATE\",\"data\":" + row + ",\"before\":" + row + "}").get(0);
+
+    Map<?, ?> jackson = Json.MAPPER.readValue(row, Map.class);
+    assertEquals(jackson, event.data());
+    assertEquals(List.copyOf(jackson.keySet()), List.copyOf(event.data().keySet()));
+    assertEquals(jackson, event.before());
+    event.data().put("added", 1);
+    assertEquals(1, event.data().get("added"));
+  }
+
+  @Test
+  void eventsShareOneStringPerUsualOpAndKeepAnyOther() {
+    List<Event> events = parse("[{\"op\":\"UPDATE\",\"data\":{\"id\":1}},{\"op\":\"UPDATE\",\"data\":{\"id\":2}},"
+        + "{\"op\":\"upsert\",\"data\":{\"id\":3}}]");
+    assertSame(events.get(0).op(), events.get(1).op());
+    assertEquals("UPDATE", events.get(0).op());
+    assertEquals("upsert", events.get(2).op());
   }
 }
