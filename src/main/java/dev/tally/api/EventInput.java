@@ -71,7 +71,8 @@ final class EventInput {
     if (before != null && !before.isNull() && !before.isObject()) throw new ValidationException(prefix + "before", "must be a JSON object");
     if (before != null && before.isObject()) requireFewFields(before, prefix + "before");
     long now = System.currentTimeMillis();
-    return new Event(id(node.get("id"), prefix), sourceId, USUAL_OPS.getOrDefault(op.asText(), op.asText()), map(data),
+    String opText = op.asText();
+    return new Event(id(node.get("id"), prefix), sourceId, USUAL_OPS.getOrDefault(opText, opText), map(data),
         before == null || before.isNull() ? null : map(before), occurredAt(node.get("occurredAt"), prefix, now), now);
   }
 

@@ -131,12 +131,14 @@ public final class Baseline {
   private void runFor(int seconds) throws Exception {
     stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Promise<Void> all = Promise.promise();
-    AtomicLong running = new AtomicLong((long) IN_FLIGHT / CONTEXTS / batch * CONTEXTS);
+    // IN_FLIGHT entities in flight: loops of one entity each, or of a batch
+    int loopsPerContext = IN_FLIGHT / CONTEXTS / batch;
+    AtomicLong running = new AtomicLong((long) loopsPerContext * CONTEXTS);
     // spread over as many event loops as Tally has compare verticles (compare.instances, default 2)
     for (int c = 0; c < CONTEXTS; c++) {
       io.vertx.core.Context context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
       context.runOnContext(v -> {
-        for (int i = 0; i < IN_FLIGHT / CONTEXTS / batch; i++) loop(running, all);
+        for (int i = 0; i < loopsPerContext; i++) loop(running, all);
       });
     }
     all.future().toCompletionStage().toCompletableFuture().get(seconds + 60L, TimeUnit.SECONDS);
