@@ -171,7 +171,9 @@ public final class Main {
     }
     DeadLetterRepository deadLetters = new DeadLetterRepository(pool);
     HttpApiVerticle api = new HttpApiVerticle(config, pool, jobs, cache, readers, chain, activity, local ? depth : null, rocketmq, secrets);
-    ResultRepository results = new ResultRepository(pool, r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
+    // the results writer's transactions run whole on one worker on the embedded store, not a hop per statement
+    ResultRepository results = new ResultRepository(pool, Db.direct(vertx, config.store()),
+        r -> CallbackRules.follows(cache.task(r.taskId()), r), taskId -> {
       Task task = cache.task(taskId);
       return task == null ? null : task.alert();
     });

@@ -28,6 +28,11 @@ public final class Db {
         .connectingTo(mysqlOptions(cfg).setDatabase(cfg.mysqlDatabase())).using(vertx).build());
   }
 
+  /** The embedded store's {@link DirectTransactions} (for the results writer), or null for a MySQL store. */
+  public static DirectTransactions direct(Vertx vertx, TallyConfig.Store cfg) {
+    return cfg.kind().equals("h2") ? new DirectTransactions(vertx, h2DataSource(cfg)) : null;
+  }
+
   static JdbcDataSource h2DataSource(TallyConfig.Store cfg) {
     JdbcDataSource ds = new JdbcDataSource();
     // WRITE_DELAY=0: a commit is on disk before it is acknowledged, so a 202 survives kill -9.

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
  */
 public final class ResultRepository {
   private final Pool pool;
+  private final DirectTransactions direct;
   private final Predicate<Result> followed;
   private final Function<String, AlertPolicy> alerting;
 
@@ -49,7 +50,17 @@ public final class ResultRepository {
    * (see AlertRepository) in the transaction that records them.
    */
   public ResultRepository(Pool pool, Predicate<Result> followed, Function<String, AlertPolicy> alerting) {
+    this(pool, null, followed, alerting);
+  }
+
+  /**
+   * {@code direct}: where {@link #recordAll} runs its transactions on the embedded store (see Db.direct), or null to
+   * run them on the pool.
+   */
+  public ResultRepository(Pool pool, DirectTransactions direct, Predicate<Result> followed,
+                          Function<String, AlertPolicy> alerting) {
     this.pool = pool;
+    this.direct = direct;
     this.followed = followed;
     this.alerting = alerting;
   }
@@ -87,7 +98,7 @@ public final class ResultRepository {
   public Future<List<Boolean>> recordAll(List<Completion> completions) {
     if (completions.isEmpty()) return Future.succeededFuture(List.of());
     Set<Completion> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
-    return pool.withTransaction(conn -> finishJobs(conn, home(completions, JobHome.STORE))
+    Function<SqlConnection, Future<List<Boolean>>> work = conn -> finishJobs(conn, home(completions, JobHome.STORE))
         .compose(freshStored -> {
           fresh.addAll(freshStored);
           return finishJournaled(conn, home(completions, JobHome.JOURNAL));
@@ -109,7 +120,8 @@ public final class ResultRepository {
               .compose(v -> AlertRepository.countFailures(conn, alertCounts(toWrite)))
               .compose(v -> DiscrepancyRepository.track(conn, toWrite.stream().map(Completion::result).toList()))
               .map(v -> completions.stream().map(fresh::contains).toList());
-        }));
+        });
+    return direct != null ? direct.withTransaction(work) : pool.withTransaction(work);
   }
 
   private static List<Completion> home(List<Completion> completions, JobHome home) {

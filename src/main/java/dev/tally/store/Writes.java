@@ -21,13 +21,14 @@ final class Writes {
   }
 
   /**
-   * Whether the connection is the embedded store's (H2, the only store Tally reaches through JDBC). Its file belongs
+   * Whether the connection is the embedded store's (H2, the only store Tally reaches through JDBC: by the pool, or
+   * in a {@link DirectTransactions}). Its file belongs
    * to one process, whose results one writer records at a time, so reads there need not lock as they must on a
    * MySQL store shared by several nodes; and H2 parses again, on every execution, a statement that locks
    * ({@code FOR UPDATE}) rather than reusing it.
    */
   static boolean embedded(SqlConnection conn) {
-    return conn instanceof JDBCConnection;
+    return conn instanceof JDBCConnection || DirectTransactions.isDirect(conn);
   }
 
   static Future<RowSet<Row>> execute(Pool pool, String sql, Tuple params) {

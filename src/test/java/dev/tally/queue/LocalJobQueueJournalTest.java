@@ -44,7 +44,7 @@ class LocalJobQueueJournalTest {
     TallyConfig.Store store = StoreFixture.h2();
     pool = StoreFixture.open(vertx, store);
     journalDir = Path.of(store.h2Path()).resolve("journal");
-    results = new ResultRepository(pool);
+    results = StoreFixture.results(vertx, pool, store);
     await(vertx.deployVerticle(new ResultWriterVerticle(results, new Activity(new Metrics()))));
   }
 

@@ -53,7 +53,7 @@ class AlertRepositoryTest extends BothStoresTest {
   @MethodSource("stores")
   void failuresAreCountedExactlyOnceAcrossConcurrentWritersTakersAndARestart(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
     JobRepository jobs = new JobRepository(vertx, pool);
     AlertRepository alerts = new AlertRepository(pool, StoreFixture.secrets());
 
@@ -76,7 +76,7 @@ class AlertRepositoryTest extends BothStoresTest {
     await(pool.close());
     pool = await(Db.open(vertx, cfg));
     alerts = new AlertRepository(pool, StoreFixture.secrets());
-    results = new ResultRepository(pool, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
+    results = StoreFixture.results(vertx, pool, cfg, r -> false, taskId -> taskId.equals("t") ? POLICY : null);
     jobs = new JobRepository(vertx, pool);
     assertEquals(40, waiting(alerts));
 

@@ -44,7 +44,7 @@ class CallbackRepositoryTest extends BothStoresTest {
   void aFollowedResultLeavesAPendingCallbackThatIsClaimedOnceRetriedAndFinished(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     // every FAIL is followed, and here a PASS too: it is then stored in full
-    ResultRepository results = new ResultRepository(pool, r -> true);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg, r -> true);
     CallbackRepository callbacks = new CallbackRepository(pool);
     Job job = job("e1", null);
     await(new JobRepository(vertx, pool).insertAll(List.of(job)));
@@ -73,7 +73,7 @@ class CallbackRepositoryTest extends BothStoresTest {
   @MethodSource("stores")
   void aRecheckIsStoredApartAndLinkedToTheResultItRechecks(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    ResultRepository results = new ResultRepository(pool);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
     Job first = job("e2", null);
     await(jobs.insertAll(List.of(first)));

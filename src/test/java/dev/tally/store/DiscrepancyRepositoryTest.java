@@ -43,7 +43,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
   /** A fresh store of this kind, with this test's repositories on it. */
   private Pool open(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
-    results = new ResultRepository(pool);
+    results = StoreFixture.results(vertx, pool, cfg);
     repo = new DiscrepancyRepository(pool);
     return pool;
   }
@@ -248,7 +248,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     // separate repositories on one pool: transactions on different connections at once, as on several nodes
     List<Future<List<Boolean>>> writes = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      writes.add(new ResultRepository(pool).recordAll(List.of(verdict("t", "k", Status.FAIL, 1_000 + i))));
+      writes.add(StoreFixture.results(vertx, pool, cfg).recordAll(List.of(verdict("t", "k", Status.FAIL, 1_000 + i))));
     }
     for (Future<List<Boolean>> w : writes) await(w);
     Discrepancy one = only(repo, "t", "k");
@@ -268,7 +268,7 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     writes.clear();
     for (int i = 0; i < 24; i++) {
       Status status = i % 3 == 2 ? Status.PASS : Status.FAIL;
-      writes.add(new ResultRepository(pool).recordAll(List.of(verdict("t", "mixed", status, 2_000 + i))));
+      writes.add(StoreFixture.results(vertx, pool, cfg).recordAll(List.of(verdict("t", "mixed", status, 2_000 + i))));
     }
     for (Future<List<Boolean>> w : writes) await(w);
     List<Discrepancy> mixed = all(repo, "t", "mixed");

@@ -54,7 +54,7 @@ class JobRepositoryTest extends BothStoresTest {
   void recordingAResultRemovesTheJobAndIsIdempotent(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
-    ResultRepository results = new ResultRepository(pool);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg);
     Job pass = job("p1", "t", 1);
     Job fail = job("f1", "t", 1);
     await(jobs.insertAll(List.of(pass, fail)));
@@ -90,10 +90,10 @@ class JobRepositoryTest extends BothStoresTest {
       Job j = job("m" + i, "t", i);
       await(jobs.insertAll(List.of(j)));
       // each on a repository of its own, so each its own transaction, all racing for the minute's one row
-      writes.add(new ResultRepository(pool).record(j, result(j, i % 3 == 0 ? Status.FAIL : Status.PASS, minute + i)));
+      writes.add(StoreFixture.results(vertx, pool, cfg).record(j, result(j, i % 3 == 0 ? Status.FAIL : Status.PASS, minute + i)));
     }
     for (io.vertx.core.Future<Boolean> w : writes) assertTrue(await(w));
-    List<ResultRepository.MinuteCounts> counts = await(new ResultRepository(pool).counts("t", 0, Long.MAX_VALUE));
+    List<ResultRepository.MinuteCounts> counts = await(StoreFixture.results(vertx, pool, cfg).counts("t", 0, Long.MAX_VALUE));
     assertEquals(1, counts.size());
     assertEquals(8, counts.get(0).pass());
     assertEquals(4, counts.get(0).fail());
@@ -105,7 +105,7 @@ class JobRepositoryTest extends BothStoresTest {
   void aJournaledJobIsRecordedOnceAsItsFinishedRow(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
-    ResultRepository results = new ResultRepository(pool);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg);
     long now = System.currentTimeMillis();
     Job journaled = job("j1", "t", 1);
     assertEquals(List.of(true), await(results.recordAll(List.of(journaled(journaled, Status.PASS, now)))));
@@ -156,7 +156,7 @@ class JobRepositoryTest extends BothStoresTest {
   void pagesNewestFirstWithACursor(TallyConfig.Store cfg) throws Exception {
     Pool pool = StoreFixture.open(vertx, cfg);
     JobRepository jobs = new JobRepository(vertx, pool);
-    ResultRepository results = new ResultRepository(pool);
+    ResultRepository results = StoreFixture.results(vertx, pool, cfg);
     for (int i = 0; i < 5; i++) {
       Job j = job("c" + i, "t", i);
       await(jobs.insertAll(List.of(j)));
@@ -180,7 +180,7 @@ class JobRepositoryTest extends BothStoresTest {
     JobRepository jobs = new JobRepository(vertx, pool);
     Job first = job("a1", "t", 1);
     await(jobs.insertAll(List.of(first)));
-    await(new ResultRepository(pool).record(first, result(first, Status.PASS, 1)));
+    await(StoreFixture.results(vertx, pool, cfg).record(first, result(first, Status.PASS, 1)));
     await(jobs.insertAll(List.of(job("a2", "t", 2), job("a3", "t", 3))));
 
     Pool other = await(Db.open(vertx, cfg));

@@ -1,6 +1,8 @@
 package dev.tally.store;
 
 import dev.tally.config.TallyConfig;
+import dev.tally.model.AlertPolicy;
+import dev.tally.model.Result;
 import dev.tally.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +13,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Opens a migrated store of either kind for a test: a fresh H2 directory, or a fresh MariaDB database. */
 public final class StoreFixture {
@@ -50,6 +54,20 @@ public final class StoreFixture {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The results repository as Tally opens it on this store: on H2, recording in direct transactions (Db.direct). */
+  public static ResultRepository results(Vertx vertx, Pool pool, TallyConfig.Store cfg) {
+    return results(vertx, pool, cfg, r -> false);
+  }
+
+  public static ResultRepository results(Vertx vertx, Pool pool, TallyConfig.Store cfg, Predicate<Result> followed) {
+    return results(vertx, pool, cfg, followed, taskId -> null);
+  }
+
+  public static ResultRepository results(Vertx vertx, Pool pool, TallyConfig.Store cfg, Predicate<Result> followed,
+                                         Function<String, AlertPolicy> alerting) {
+    return new ResultRepository(pool, Db.direct(vertx, cfg), followed, alerting);
   }
 
   public static Pool open(Vertx vertx, TallyConfig.Store cfg) throws Exception {
