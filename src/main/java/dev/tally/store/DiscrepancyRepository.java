@@ -33,7 +33,8 @@ public final class DiscrepancyRepository {
       + " duration_ms, last_result_id, comment, updated_at";
   private static final int MAX_RESULT_IDS = 50;
   /** PASS keys looked up per query. */
-  private static final int CHUNK = 100;
+  /** Keys a statement looks up at most (also the job ids a results batch claims by one statement). */
+  static final int CHUNK = 100;
 
   private final Pool pool;
 

@@ -31,6 +31,9 @@ import java.util.function.UnaryOperator;
  * transaction opens, extends and closes discrepancies (see {@link DiscrepancyRepository#track}).
  */
 public final class ResultRepository {
+  /** Job ids claimed by one statement (see {@link #claim}): at most the padded lengths' bound. */
+  private static final int CLAIM_CHUNK = DiscrepancyRepository.CHUNK;
+
   private final Pool pool;
   private final DirectTransactions direct;
   private final Predicate<Result> followed;
@@ -151,15 +154,44 @@ public final class ResultRepository {
   }
 
   /**
-   * Claims each brokered job id in done_jobs and returns the completions it claimed. The batch is one statement per
-   * id, so each reports its own row count: a concurrent claim of the same id on another node waits for this
-   * transaction and then finds it taken. Ids are claimed in order, so two nodes claiming overlapping sets lock them
-   * in the same order.
+   * Claims each brokered job id in done_jobs and returns the completions it claimed. Ids are claimed in order, so two
+   * nodes claiming overlapping sets lock them in the same order. A chunk of ids is one multi-row insert: if it inserts
+   * every row (a fresh batch: nearly always) each was claimed now, if none, none was. Otherwise (a replay beside
+   * fresh jobs, a job twice in the batch, another node first) the chunk is undone to a savepoint and claimed one
+   * statement per id, each reporting its own row count. One statement per id for every batch was one round trip
+   * each on MariaDB: a commit of 470 results took 89 ms, and the results writer was the RocketMQ path's limit
+   * (load-tests/RESULTS.md, run 15).
    */
   private Future<List<Completion>> claim(SqlConnection conn, List<Completion> brokered) {
     List<Completion> ordered = brokered.stream().sorted(java.util.Comparator.comparing(c -> c.job().id())).toList();
-    return Writes.changedBy(conn, "INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)", ordered,
-        c -> Tuple.of(c.job().id(), c.result().finishedAt()));
+    Future<List<Completion>> claimed = Future.succeededFuture(new ArrayList<>());
+    for (int from = 0; from < ordered.size(); from += CLAIM_CHUNK) {
+      List<Completion> chunk = ordered.subList(from, Math.min(ordered.size(), from + CLAIM_CHUNK));
+      claimed = claimed.compose(sofar -> claimChunk(conn, chunk).map(more -> {
+        sofar.addAll(more);
+        return sofar;
+      }));
+    }
+    return claimed;
+  }
+
+  private Future<List<Completion>> claimChunk(SqlConnection conn, List<Completion> chunk) {
+    // the statement's length is padded (the last id repeated, which the insert ignores) so the store reuses a few texts
+    int slots = DiscrepancyRepository.paddedLength(chunk.size());
+    Tuple params = Tuple.tuple();
+    for (int i = 0; i < slots; i++) {
+      Completion c = chunk.get(Math.min(i, chunk.size() - 1));
+      params.addString(c.job().id()).addLong(c.result().finishedAt());
+    }
+    String insert = "INSERT IGNORE INTO done_jobs (id, finished_at) VALUES " + String.join(", ", Collections.nCopies(slots, "(?, ?)"));
+    Future<Void> savepoint = chunk.size() == 1 ? Future.succeededFuture()
+        : conn.query("SAVEPOINT tally_claim").execute().mapEmpty();
+    return savepoint.compose(v -> conn.preparedQuery(insert).execute(params)).compose(inserted -> {
+      if (inserted.rowCount() == chunk.size()) return Future.succeededFuture(chunk);
+      if (inserted.rowCount() == 0) return Future.succeededFuture(List.of());
+      return conn.query("ROLLBACK TO SAVEPOINT tally_claim").execute().compose(undone -> Writes.changedBy(conn,
+          "INSERT IGNORE INTO done_jobs (id, finished_at) VALUES (?, ?)", chunk, c -> Tuple.of(c.job().id(), c.result().finishedAt())));
+    });
   }
 
   /**

@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,6 +93,30 @@ class DiscrepancyRepositoryTest extends BothStoresTest {
     assertEquals(List.of(new ResultRepository.MinuteCounts(0, 1, 2, 0)), await(results.counts("t", 0, 1)));
     assertEquals(1, only(repo, "t", "3").failCount());
     assertEquals(1, only(repo, "t", "1").failCount());
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aLargeBatchIsClaimedByChunksAndReplaysAmongFreshJobsAreToldApart(TallyConfig.Store cfg) throws Exception {
+    open(cfg);
+    List<Completion> first = new ArrayList<>();
+    for (int i = 0; i < 250; i++) first.add(verdict("big", "k" + i, Status.PASS, 60_000));
+    assertEquals(Collections.nCopies(250, true), await(results.recordAll(first)), "three chunks, every job fresh");
+    // fresh jobs and replays of the first batch, interleaved across chunks, and one fresh job twice
+    List<Completion> second = new ArrayList<>();
+    List<Boolean> expected = new ArrayList<>();
+    for (int i = 0; i < 130; i++) {
+      boolean replay = i % 3 == 0;
+      second.add(replay ? first.get(i) : verdict("big", "n" + i, Status.PASS, 60_000));
+      expected.add(!replay);
+    }
+    second.add(new Completion(second.get(1).job(), second.get(1).result(), JobHome.BROKER));
+    expected.add(false);
+    assertEquals(expected, await(results.recordAll(second)));
+    long fresh = expected.stream().filter(b -> b).count();
+    assertEquals(List.of(new ResultRepository.MinuteCounts(1, 250 + fresh, 0, 0)), await(results.counts("big", 0, 2)));
+    assertEquals(Collections.nCopies(3, false), await(results.recordAll(List.of(first.get(5), second.get(2), first.get(249)))),
+        "a batch of replays only claims nothing");
   }
 
   @ParameterizedTest
