@@ -36,6 +36,9 @@ public final class SchedulerVerticle extends VerticleBase {
   private long sweepTimerId = -1;
   private long depthTimerId = -1;
   private final QueueDepth depth;
+  /** A burst is 10,000 queued jobs or more (about 10 MB of heap); it is over below 100 queued and in flight. */
+  private final BacklogWatch backlog = new BacklogWatch(10_000, 100);
+  private final Runnable afterBacklog;
 
   /**
    * {@code orphanAfterMs}: a job in the store overdue by that long and unknown here is adopted. It was left by
@@ -48,6 +51,13 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** {@code depth}: kept up to date with this scheduler's counts (due ones counted once a second). */
   public SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight, long orphanAfterMs, QueueDepth depth) {
+    this(repository, waiting, maxInFlight, orphanAfterMs, depth, SchedulerVerticle::collectGarbage);
+  }
+
+  /** {@code afterBacklog}: run on a worker once a burst's backlog has drained (see {@link BacklogWatch}). */
+  SchedulerVerticle(JobRepository repository, WaitingJobs waiting, int maxInFlight, long orphanAfterMs, QueueDepth depth,
+                    Runnable afterBacklog) {
+    this.afterBacklog = afterBacklog;
     this.depth = depth;
     this.repository = repository;
     this.waiting = waiting;
@@ -101,6 +111,19 @@ public final class SchedulerVerticle extends VerticleBase {
     int due = 0;
     for (Job job : byDueTime) if (job.dueAt() <= now) due++;
     depth.set(queued.size(), due, inFlight.held());
+    if (backlog.drainedNow(queued.size(), inFlight.held())) {
+      vertx.executeBlocking(() -> {
+        afterBacklog.run();
+        return null;
+      }, false);
+    }
+  }
+
+  /** The drained backlog is garbage in the old generation: collected now, not at a random moment of what follows. */
+  private static void collectGarbage() {
+    long started = System.nanoTime();
+    System.gc();
+    LOG.info("a backlog of over 10,000 jobs drained: collected its garbage in {} ms", (System.nanoTime() - started) / 1_000_000);
   }
 
   private Future<Void> adoptOrphans() {

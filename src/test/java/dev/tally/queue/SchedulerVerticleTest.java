@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The scheduler's in-flight bound counts jobs being checked, not jobs whose results wait for the store. */
+/**
+ * The scheduler's in-flight bound counts jobs being checked, not jobs whose results wait for the store; a drained burst
+ * is reported once.
+ */
 class SchedulerVerticleTest {
   private Vertx vertx;
   private Pool pool;
@@ -89,5 +92,39 @@ class SchedulerVerticleTest {
     vertx.eventBus().send(Addresses.JOBS_CHECKED, new JobChecked(fourth.id()), Delivery.LOCAL);
     Job fifth = nextDue();
     assertEquals(Set.of(more.get(0).id(), more.get(1).id()), Set.of(fourth.id(), fifth.id()), "every earlier job finished");
+  }
+
+  @Test
+  void aBurstsBacklogIsHandedToTheCollectorOnceItHasDrained() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger collected = new java.util.concurrent.atomic.AtomicInteger();
+    // a scheduler of its own, with room for the whole burst, on a bus the test's other scheduler does not share
+    Vertx other = Vertx.vertx();
+    try {
+      RecordCodec.registerAll(other);
+      List<Job> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      await(other.eventBus().<Job>consumer(Addresses.JOBS_DUE, m -> {
+        // every due job is checked and its result recorded at once
+        seen.add(m.body());
+        other.eventBus().send(Addresses.JOBS_CHECKED, new JobChecked(m.body().id()), Delivery.LOCAL);
+        other.eventBus().send(Addresses.JOBS_FINISHED, new JobFinished(m.body().id()), Delivery.LOCAL);
+      }).completion());
+      await(other.deployVerticle(new SchedulerVerticle(new JobRepository(other, pool), new WaitingJobs(), 20_000, 30_000,
+          new QueueDepth(), collected::incrementAndGet)));
+      // due in 2.5 s, so the once-a-second count sees them queued first
+      long dueAt = System.currentTimeMillis() + 2_500;
+      List<Job> burst = new ArrayList<>();
+      for (int i = 0; i < 10_500; i++) burst.add(job(1000 + i, dueAt));
+      other.eventBus().send(Addresses.JOBS_SCHEDULED, new JobBatch(burst), Delivery.LOCAL);
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (collected.get() == 0 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+      assertEquals(1, collected.get(), "the drained burst is reported once");
+      assertEquals(10_500, seen.size());
+      // nothing more may happen: two more counts of the empty queue
+      long quiet = System.currentTimeMillis() + 2_500;
+      while (System.currentTimeMillis() < quiet) Thread.sleep(100);
+      assertEquals(1, collected.get(), "and only once while the queue stays empty");
+    } finally {
+      await(other.close());
+    }
   }
 }
