@@ -109,6 +109,11 @@ public final class RedisSideReader implements SideReader {
     return writes.get();
   }
 
+  /** For tests: see {@link ReadBatches#gatherTurns}. */
+  void gatherTurns(boolean on) {
+    if (batches != null) batches.gatherTurns(on);
+  }
+
   /** Reads waiting for a batch to end (for tests). */
   int waiting() {
     return batches == null ? 0 : batches.waitingCount();

@@ -205,6 +205,7 @@ abstract class SqlSideReader implements SideReader {
       this.keyColumn = dialect.quote(key.name());
       this.selectFrom = "SELECT " + String.join(", ", selected) + " FROM " + quotedTable(spec.table());
       this.batches = new ReadBatches<>(SqlSettings.connections(dataSource), MAX_LOOKUP_BATCH, this::batch);
+      batches.gatherTurns(gatherTurns);
     }
 
     Future<List<Row>> read(Object key) {
@@ -272,9 +273,16 @@ abstract class SqlSideReader implements SideReader {
     return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql)).execute(tuple));
   }
 
+  private volatile boolean gatherTurns = true;
+
   /** Statements the reads have run, batched or not (for tests). */
   long statementsRun() {
     return statementsRun.get();
+  }
+
+  /** For tests: see {@link ReadBatches#gatherTurns}; applies to the lookups of specs not read yet. */
+  void gatherTurns(boolean on) {
+    gatherTurns = on;
   }
 
   /** Key lookups waiting for a batch to end (for tests). */

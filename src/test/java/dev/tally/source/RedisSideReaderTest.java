@@ -203,6 +203,8 @@ class RedisSideReaderTest extends SideReaderContractTest {
   @Test
   void readsWaitingForAConnectionAreSentTogetherEachWithItsOwnReply() {
     RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379, 10 * PAUSE_MS));
+    // which commands go alone is exact only without the gathering of a loop's turn (see commandsOfOneTurn...)
+    batching.gatherTurns(false);
     try {
       assertTrue(read(batching, spec(), Map.of("id", 1)).found());
       long before = batching.writes();
@@ -228,8 +230,30 @@ class RedisSideReaderTest extends SideReaderContractTest {
   }
 
   @Test
+  void commandsOfOneTurnAreSentTogetherThoughConnectionsAreFree() throws Exception {
+    RedisSideReader reader = new RedisSideReader(vertx, dataSource(6379, 10 * PAUSE_MS));
+    try {
+      assertTrue(read(reader, spec(), Map.of("id", 1)).found());
+      long before = reader.writes();
+      java.util.concurrent.CompletableFuture<List<SideRead>> done = new java.util.concurrent.CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        List<io.vertx.core.Future<SideRead>> started = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) started.add(reader.read(spec(), event(Map.of("id", i % 2 == 0 ? 1 : 2))));
+        io.vertx.core.Future.all(started).onComplete(all -> done.complete(started.stream().map(io.vertx.core.Future::result).toList()));
+      });
+      List<SideRead> reads = done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      for (int i = 0; i < 10; i++) assertEquals(i % 2 == 0, reads.get(i).found(), "read " + i);
+      assertEquals(1, reader.writes() - before, "ten commands of one turn, one write");
+    } finally {
+      Await.result(reader.close());
+    }
+  }
+
+  @Test
   void anErrorReplyInABatchFailsOnlyItsOwnRead() {
     RedisSideReader batching = new RedisSideReader(vertx, dataSource(6379, 10 * PAUSE_MS));
+    // which commands go alone is exact only without the gathering of a loop's turn (see commandsOfOneTurn...)
+    batching.gatherTurns(false);
     try {
       long before = batching.writes();
       List<SideSpec> specs = new java.util.ArrayList<>();

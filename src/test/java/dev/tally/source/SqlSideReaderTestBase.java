@@ -128,8 +128,39 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
   }
 
   @Test
+  void readsOfOneTurnGoTogetherThoughConnectionsAreFreeEachSeeingItsOwnRows() {
+    SqlSideReader reader = (SqlSideReader) newReader(dataSource(port(), user()));
+    SideSpec byId = spec("id = #{id}", List.of("id", "code"));
+    long[] ids = {1, 2, 3, 999};
+    try {
+      String single = read(reader, byId, Map.of("id", 1)).query(); // the catalog, cached
+      long before = reader.statementsRun();
+      // the jobs of one POST, checked in one turn of an event loop
+      java.util.concurrent.CompletableFuture<List<SideRead>> done = new java.util.concurrent.CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        List<Future<SideRead>> started = new ArrayList<>();
+        for (int i = 0; i < 12; i++) started.add(reader.read(byId, event(Map.of("id", ids[i % 4]))));
+        Future.all(started).onComplete(all -> done.complete(started.stream().map(Future::result).toList()));
+      });
+      List<SideRead> reads = Await.result(Future.fromCompletionStage(done));
+      for (int i = 0; i < 12; i++) {
+        SideRead read = reads.get(i);
+        assertNull(read.error(), read.error());
+        assertEquals(single, read.query(), "each read shows the statement that reads it alone");
+        if (ids[i % 4] == 999) assertFalse(read.found());
+        else assertEquals(List.of("A-1", "B-2", "C-3").get(i % 4), read.values().get("code"));
+      }
+      assertEquals(1, reader.statementsRun() - before, "twelve reads of one turn, one statement");
+    } finally {
+      Await.result(reader.close());
+    }
+  }
+
+  @Test
   void keyLookupsWaitingForAConnectionAreReadTogetherEachSeeingItsOwnRows() {
     SqlSideReader batching = (SqlSideReader) newReader(dataSource(port(), user()));
+    // which reads go alone is exact only without the gathering of a loop's turn (see readsOfOneTurnGoTogether...)
+    batching.gatherTurns(false);
     SideSpec byId = spec("id = #{id}", List.of("id", "code"));
     SideSpec byGroup = spec("#{g} = grp", List.of("code"));
     long[] ids = {1, 2, 3, 999};
@@ -179,6 +210,7 @@ abstract class SqlSideReaderTestBase extends SideReaderContractTest {
     for (int id = 1; id <= 40; id++) rows.append(id == 1 ? "" : ", ").append("(").append(id).append(", 5)");
     Await.result(admin.query("CREATE TABLE " + many + " (id BIGINT PRIMARY KEY, grp INT)").execute());
     SqlSideReader batching = (SqlSideReader) newReader(dataSource(port(), user()));
+    batching.gatherTurns(false);
     try {
       Await.result(admin.query("INSERT INTO " + many + " VALUES " + rows + ", (41, 6)").execute());
       SideSpec byGroup = new SideSpec("ds-sql", many, "grp = #{g}", List.of("id"), null, null, null, null, null, null);
