@@ -94,7 +94,10 @@ public final class Bench {
       if (options.containsKey("batched")) batchedLimit = baseline("batched baseline", BATCHED_BASELINE);
       String path = options.get("path");
       if (path.equals("embedded") || path.equals("both")) figures.add(runPath("embedded", before, esUrl));
-      if (path.equals("kafka-rocketmq") || path.equals("both")) figures.add(runPath("kafka-rocketmq", before, esUrl));
+      if (path.equals("kafka-rocketmq") || path.equals("both")) {
+        if (options.containsKey("brokers-command")) startBrokers(options.get("brokers-command"));
+        figures.add(runPath("kafka-rocketmq", before, esUrl));
+      }
       // the machine's speed drifts over minutes (other tenants, steal time): the limit is read on both sides of Tally
       after = baseline("baseline again");
     } finally {
@@ -148,6 +151,14 @@ public final class Bench {
             : "one SELECT ... IN and one batch of GETs per " + batch + " entities", Baseline.POOL_SIZE, Baseline.POOL_SIZE, Baseline.IN_FLIGHT, limit.entities(), limit.seconds(),
         limit.errors());
     return limit.readsPerSecond();
+  }
+
+  /** Starts Kafka and RocketMQ (the bench script's {@code --start-brokers}), only now that the embedded path is done. */
+  private static void startBrokers(String command) throws Exception {
+    say("[kafka-rocketmq] starting Kafka and RocketMQ now, after the embedded path");
+    Process started = new ProcessBuilder("bash", "-c", command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (started.waitFor() != 0) throw new IllegalStateException("the brokers did not start (" + command + ")");
   }
 
   private PathFigures runPath(String path, double baselineReadsPerSecond, String esUrl) throws Exception {
