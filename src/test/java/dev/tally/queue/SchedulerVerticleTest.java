@@ -97,6 +97,8 @@ class SchedulerVerticleTest {
   @Test
   void aBurstsBacklogIsHandedToTheCollectorOnceItHasDrained() throws Exception {
     java.util.concurrent.atomic.AtomicInteger collected = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> second = new java.util.concurrent.CompletableFuture<>();
     // a scheduler of its own, with room for the whole burst, on a bus the test's other scheduler does not share
     Vertx other = Vertx.vertx();
     try {
@@ -109,19 +111,18 @@ class SchedulerVerticleTest {
         other.eventBus().send(Addresses.JOBS_FINISHED, new JobFinished(m.body().id()), Delivery.LOCAL);
       }).completion());
       await(other.deployVerticle(new SchedulerVerticle(new JobRepository(other, pool), new WaitingJobs(), 20_000, 30_000,
-          new QueueDepth(), collected::incrementAndGet)));
+          new QueueDepth(), () -> (collected.incrementAndGet() == 1 ? first : second).complete(null))));
       // due in 2.5 s, so the once-a-second count sees them queued first
       long dueAt = System.currentTimeMillis() + 2_500;
       List<Job> burst = new ArrayList<>();
       for (int i = 0; i < 10_500; i++) burst.add(job(1000 + i, dueAt));
       other.eventBus().send(Addresses.JOBS_SCHEDULED, new JobBatch(burst), Delivery.LOCAL);
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (collected.get() == 0 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+      first.get(15, TimeUnit.SECONDS);
       assertEquals(1, collected.get(), "the drained burst is reported once");
       assertEquals(10_500, seen.size());
       // nothing more may happen: two more counts of the empty queue
-      long quiet = System.currentTimeMillis() + 2_500;
-      while (System.currentTimeMillis() < quiet) Thread.sleep(100);
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+          () -> second.get(2_500, TimeUnit.MILLISECONDS), "reported again while the queue stayed empty");
       assertEquals(1, collected.get(), "and only once while the queue stays empty");
     } finally {
       await(other.close());
