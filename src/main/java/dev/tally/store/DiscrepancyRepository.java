@@ -123,7 +123,9 @@ public final class DiscrepancyRepository {
    * transaction; the embedded store has no other node (see {@link Writes#embedded}). The store compares keys by
    * its collation (on MySQL usually case- and trailing-space-insensitive), so a row is matched to its PASS
    * loosely; should a row match none, the whole chunk is kept. Keeping too many is harmless: the UPDATE matches
-   * exactly.
+   * exactly. On MySQL the index is named: MariaDB otherwise weighs every index that could serve a row of the IN
+   * list, diving into each for each row, and that planning took 4 to 8 ms of a lookup whose reads took 0.2 (over
+   * half of a 400-result commit on the RocketMQ path; load-tests/RESULTS.md, run 16).
    */
   private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes) {
     Map<String, List<Pass>> byTask = new TreeMap<>();
@@ -152,8 +154,10 @@ public final class DiscrepancyRepository {
     }
     // whole index keys: H2 turns "task_id = ? AND entity_key IN (...) AND open_slot = 0" into a scan of every
     // discrepancy the task ever had (closed ones included); a row IN is one lookup per key there as on MariaDB
-    return conn.preparedQuery("SELECT entity_key FROM discrepancies WHERE (task_id, entity_key, open_slot) IN ("
-            + String.join(", ", Collections.nCopies(slots, "(?, ?, 0)")) + ")" + (Writes.embedded(conn) ? "" : " FOR UPDATE"))
+    boolean embedded = Writes.embedded(conn);
+    return conn.preparedQuery("SELECT entity_key FROM discrepancies" + (embedded ? "" : " FORCE INDEX (uk_discrepancies_unclosed)")
+            + " WHERE (task_id, entity_key, open_slot) IN (" + String.join(", ", Collections.nCopies(slots, "(?, ?, 0)")) + ")"
+            + (embedded ? "" : " FOR UPDATE"))
         .execute(params)
         .map(rows -> {
           Set<String> open = new HashSet<>();
