@@ -5,6 +5,7 @@ import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.PrepareOptions;
@@ -54,9 +55,12 @@ import javax.sql.DataSource;
 public final class DirectTransactions implements Closeable {
   /** Prepared statements kept open on the connection (the results' few texts, the padded IN lists among them). */
   private static final int STATEMENTS_KEPT = 32;
+  /** The name of the one thread the transactions run on (as thread dumps and {@code top -H} show it). */
+  static final String THREAD = "tally-store-direct";
 
   private final Vertx vertx;
   private final DataSource source;
+  private final WorkerExecutor thread;
   private Connection jdbc;
   private Map<String, java.sql.PreparedStatement> prepared;
   private boolean closed;
@@ -64,12 +68,15 @@ public final class DirectTransactions implements Closeable {
   public DirectTransactions(Vertx vertx, DataSource source) {
     this.vertx = vertx;
     this.source = source;
+    // one thread of its own: the transactions run one at a time anyway (run is synchronized), and on one thread the
+    // store's pages stay in that core's cache rather than visiting each thread of the shared pool in turn
+    this.thread = vertx.createSharedWorkerExecutor(THREAD, 1);
     ((VertxInternal) vertx).addCloseHook(this);
   }
 
   /** Runs {@code work} in one transaction, committed if its future succeeds, rolled back if it fails. */
   public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
-    return vertx.executeBlocking(() -> run(work), false);
+    return thread.executeBlocking(() -> run(work), false);
   }
 
   private synchronized <T> T run(Function<SqlConnection, Future<T>> work) throws Exception {

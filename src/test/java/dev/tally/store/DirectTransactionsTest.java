@@ -90,7 +90,7 @@ class DirectTransactionsTest {
   }
 
   @Test
-  void aTransactionIsOneHandOffItsStatementsRunOnOneWorkerAndTheCallerIsAnsweredOnItsContext() throws Exception {
+  void aTransactionIsOneHandOffItsStatementsRunOnTheStoresOwnThreadAndTheCallerIsAnsweredOnItsContext() throws Exception {
     Set<String> statementThreads = ConcurrentHashMap.newKeySet();
     CompletableFuture<String> answeredOn = new CompletableFuture<>();
     Context caller = vertx.getOrCreateContext();
@@ -108,8 +108,27 @@ class DirectTransactionsTest {
     }).onSuccess(id -> answeredOn.complete(id + " on " + Thread.currentThread().getName())));
     String answer = answeredOn.get(10, TimeUnit.SECONDS);
     assertEquals(1, statementThreads.size(), "every statement on the same thread: " + statementThreads);
-    assertTrue(statementThreads.iterator().next().startsWith("vert.x-worker-thread"), statementThreads.toString());
+    assertTrue(statementThreads.iterator().next().startsWith(DirectTransactions.THREAD), statementThreads.toString());
     assertTrue(answer.startsWith("t-1 on vert.x-eventloop-thread"), answer);
+  }
+
+  @Test
+  void transactionsFromManyContextsAllRunOnTheOneThread() throws Exception {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    List<io.vertx.core.Future<Integer>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String id = "many-" + i;
+      CompletableFuture<io.vertx.core.Future<Integer>> started = new CompletableFuture<>();
+      vertx.getOrCreateContext().runOnContext(v -> started.complete(direct.withTransaction(conn -> {
+        threads.add(Thread.currentThread().getName());
+        return conn.preparedQuery("INSERT INTO done_jobs (id, finished_at) VALUES (?, ?)").execute(Tuple.of(id, 1L))
+            .map(io.vertx.sqlclient.SqlResult::rowCount);
+      })));
+      all.add(started.get(10, TimeUnit.SECONDS));
+    }
+    for (io.vertx.core.Future<Integer> one : all) assertEquals(1, one.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertEquals(1, threads.size(), threads.toString());
+    assertTrue(threads.iterator().next().startsWith(DirectTransactions.THREAD), threads.toString());
   }
 
   @Test
