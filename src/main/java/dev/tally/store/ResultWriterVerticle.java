@@ -6,6 +6,7 @@ import dev.tally.ops.Activity;
 import dev.tally.store.ResultRepository.Completion;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,13 @@ import org.slf4j.LoggerFactory;
 public final class ResultWriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ResultWriterVerticle.class);
   private static final int MAX_BATCH = 500;
+  /**
+   * How long a batch that is not full waits for more results (see {@link GroupCommit}). At half the full-speed rate
+   * commits went from ~600 a second of ~20 results to ~150 of ~75, and the embedded store's writer from 0.40-0.45 of a
+   * core to 0.27 (load-tests/RESULTS.md, run 16), for a few ms more on a verdict. Under full load a batch fills, or its
+   * first result has waited out the previous commit, and goes at once.
+   */
+  static final Duration LINGER = Duration.ofMillis(5);
 
   private final ResultRepository results;
   private final Activity activity;
@@ -30,7 +38,7 @@ public final class ResultWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    GroupCommit<Completion, Boolean> writes = new GroupCommit<>(vertx, MAX_BATCH, batch -> {
+    GroupCommit<Completion, Boolean> writes = new GroupCommit<>(vertx, MAX_BATCH, LINGER, batch -> {
       long started = System.nanoTime();
       return results.recordAll(batch)
           .onComplete(done -> activity.resultsCommitted(System.nanoTime() - started))
