@@ -67,6 +67,8 @@ abstract class SqlSideReader implements SideReader {
   private final Map<String, CachedColumns> columnCache = new ConcurrentHashMap<>();
   private volatile Future<UnaryOperator<String>> guard;
   private final AtomicLong statementsRun = new AtomicLong();
+  /** Whether new key lookups gather a loop's turn (see {@link ReadBatches#gatherTurns}); off only in tests. */
+  private volatile boolean gatherTurns = true;
 
   /** Builds the pool (not connected yet) with the data source's pool size and time-outs. */
   SqlSideReader(Vertx vertx, DataSource dataSource, SqlDialect dialect, ClientBuilder<Pool> builder, SqlConnectOptions connect) {
@@ -272,8 +274,6 @@ abstract class SqlSideReader implements SideReader {
     statementsRun.incrementAndGet();
     return guard().compose(guarded -> pool.preparedQuery(guarded.apply(sql)).execute(tuple));
   }
-
-  private volatile boolean gatherTurns = true;
 
   /** Statements the reads have run, batched or not (for tests). */
   long statementsRun() {

@@ -124,8 +124,8 @@ public final class DiscrepancyRepository {
    * its collation (on MySQL usually case- and trailing-space-insensitive), so a row is matched to its PASS
    * loosely; should a row match none, the whole chunk is kept. Keeping too many is harmless: the UPDATE matches
    * exactly. On MySQL the index is named: MariaDB otherwise weighs every index that could serve a row of the IN
-   * list, diving into each for each row, and that planning took 4 to 8 ms of a lookup whose reads took 0.2 (over
-   * half of a 400-result commit on the RocketMQ path; load-tests/RESULTS.md, run 16).
+   * list, diving into each for each row: 4 ms of planning in a 7.5 ms lookup whose reads took 0.13, and about half
+   * of a 450-result commit on the RocketMQ path (load-tests/RESULTS.md, run 16).
    */
   private static Future<List<Pass>> unclosed(SqlConnection conn, List<Pass> passes) {
     Map<String, List<Pass>> byTask = new TreeMap<>();
